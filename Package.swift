@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Pincel",
+    products: [
+        .library(name: "Pincel", targets: ["Pincel"]),
+        .executable(name: "pincel", targets: ["PincelCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // C shims: thin, internal, never products.
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        .systemLibrary(name: "CVips", path: "Sources/CVips", pkgConfig: "vips",
+                       providers: [.apt(["libvips-dev"])]),
+        .target(name: "CVipsShim", dependencies: ["CVips"], path: "Sources/CVipsShim"),
+        .target(
+            name: "Pincel",
+            dependencies: [
+                "CDNNL", "CVips", "CVipsShim",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            path: "Sources/Pincel"
+        ),
+        .executableTarget(
+            name: "PincelCLI",
+            dependencies: [
+                "Pincel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/PincelCLI"
+        ),
+        .testTarget(name: "PincelTests", dependencies: ["Pincel"], path: "Tests/PincelTests",
+                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "PincelCLITests", dependencies: ["PincelCLI"], path: "Tests/PincelCLITests"),
+    ]
+)

@@ -1,0 +1,4 @@
+import Testing
+@testable import Pincel
+
+@Test func versionIsSet() { #expect(!PincelInfo.version.isEmpty) }
