@@ -2,10 +2,24 @@
 #ifndef PINCEL_CDNNL_SHIM_H
 #define PINCEL_CDNNL_SHIM_H
 #include <oneapi/dnnl/dnnl.h>
+#include <dlfcn.h>
 #include <stdint.h>
 
 /// `DNNL_MEMORY_ALLOCATE` is a pointer-valued macro Swift cannot import.
 static inline void *pincel_dnnl_memory_allocate(void) { return DNNL_MEMORY_ALLOCATE; }
-/// `DNNL_MEMORY_NONE` likewise.
-static inline void *pincel_dnnl_memory_none(void) { return DNNL_MEMORY_NONE; }
+
+/// oneDNN here runs on OpenMP (libgomp, loaded with libdnnl). Sets its thread count;
+/// returns 0 when the OpenMP runtime is not found.
+static inline int pincel_omp_set_num_threads(int n) {
+    void (*set)(int) = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_num_threads");
+    if (!set) return 0;
+    set(n);
+    return 1;
+}
+
+/// The OpenMP runtime's current maximum thread count, or 0 when it is not found.
+static inline int pincel_omp_get_max_threads(void) {
+    int (*get)(void) = (int (*)(void))dlsym(RTLD_DEFAULT, "omp_get_max_threads");
+    return get ? get() : 0;
+}
 #endif

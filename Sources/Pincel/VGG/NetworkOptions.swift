@@ -1,0 +1,38 @@
+/// Pooling between VGG19 blocks (2x2, stride 2).
+public enum PoolingMode: String, CaseIterable, Sendable {
+    case max, avg
+}
+
+/// How convolutions are computed.
+public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
+    /// Direct convolution.
+    case direct
+    /// Winograd F(4x4, 3x3) where oneDNN has it (f32 only); other layers fall back to direct.
+    case winograd
+}
+
+/// The data type activations and weights are stored in; accumulation is always f32.
+public enum ComputePrecision: String, CaseIterable, Sendable {
+    case f32
+    /// bfloat16 storage where the CPU supports it.
+    case bf16
+}
+
+/// Settings of a ``VGG19Network``.
+public struct NetworkOptions: Sendable, Equatable {
+    public var pooling: PoolingMode
+    public var algorithm: ConvolutionAlgorithm
+    public var precision: ComputePrecision
+    /// oneDNN (OpenMP) threads; `nil` = all cores.
+    public var threads: Int?
+
+    /// The defaults are the fastest mode whose gradients agree with direct f32
+    /// (see BENCHMARKS.md): Winograd, f32.
+    public init(pooling: PoolingMode = .max, algorithm: ConvolutionAlgorithm = .winograd,
+                precision: ComputePrecision = .f32, threads: Int? = nil) {
+        self.pooling = pooling
+        self.algorithm = algorithm
+        self.precision = precision
+        self.threads = threads
+    }
+}

@@ -1,0 +1,154 @@
+import CDNNL
+
+/// VGG19's convolutional part on oneDNN: forward to any set of layers, and backward to the
+/// input image (weights are frozen; no weight gradients).
+///
+/// The input is an RGB image `[3, H, W]` with values 0…255; the network applies the Caffe
+/// preprocessing itself (RGB → BGR, subtract the mean pixel 103.939, 116.779, 123.68 in
+/// BGR order). It runs only as deep as the deepest requested layer. Buffers and primitives
+/// are built once per image size and reused.
+public final class VGG19Network {
+    /// The layers whose activations ``forward(_:)`` returns, in the order given.
+    public let taps: [VGG19Layer]
+    public let options: NetworkOptions
+    private let weights: VGG19Weights
+    private let engine: DNNLEngine
+    private let stream: DNNLStream
+    private var plan: NetworkPlan?
+    private var hasForward = false
+
+    /// Caffe's mean pixel, BGR order.
+    static let meanBGR: [Float] = [103.939, 116.779, 123.68]
+
+    /// - Parameters:
+    ///   - taps: layer names such as `relu4_2`, `pool3` (validated).
+    public init(weights: VGG19Weights, taps: [String], options: NetworkOptions = .init()) throws {
+        guard !taps.isEmpty else { throw VGGError.noLayers }
+        var layers: [VGG19Layer] = []
+        for name in taps {
+            let layer = try VGG19Layer(name: name)
+            if case .conv = layer { throw VGGError.preReLUTap(name) }
+            if !layers.contains(layer) { layers.append(layer) }
+        }
+        self.taps = layers
+        self.options = options
+        self.weights = weights
+        ComputeThreads.set(options.threads)
+        engine = try DNNLEngine()
+        stream = try DNNLStream(engine: engine)
+    }
+
+    /// Smallest image side the deepest tap needs (each pooling halves the size).
+    public var minimumSide: Int { 1 << (taps.map(\.poolingsBefore).max() ?? 0) }
+
+    /// Builds (or reuses) the buffers and primitives for an image size.
+    @discardableResult
+    func prepare(height: Int, width: Int) throws -> NetworkPlan {
+        if let plan, plan.height == height, plan.width == width { return plan }
+        guard min(height, width) >= minimumSide else {
+            throw VGGError.imageTooSmall(width: width, height: height, minimum: minimumSide)
+        }
+        plan = nil  // release the old buffers before allocating the new ones
+        hasForward = false
+        let p = try NetworkPlan(weights: weights, taps: taps, height: height, width: width,
+                                options: options, engine: engine, stream: stream)
+        plan = p
+        return p
+    }
+
+    /// Bytes held by the buffers for the current image size.
+    public var preparedBytes: Int { plan?.bytes ?? 0 }
+
+    /// oneDNN's implementation of each convolution for the current image size.
+    public var implementations: [String] { plan?.implementations ?? [] }
+
+    // MARK: - Allocation-free interface
+
+    /// Runs the forward pass on `image` (`[3, height, width]`, RGB 0…255, planar).
+    /// Afterwards ``activation(_:)`` gives each tap's output.
+    public func forward(image: UnsafeBufferPointer<Float>, height: Int, width: Int) throws {
+        guard image.count == 3 * height * width else {
+            throw VGGError.badShape(expected: [3, height, width], got: [image.count], what: "image")
+        }
+        let plan = try prepare(height: height, width: width)
+        let dst = plan.input.floats
+        let hw = height * width
+        for c in 0..<3 {
+            let mean = Self.meanBGR[c]
+            let src = (2 - c) * hw, off = c * hw
+            for i in 0..<hw { dst[off + i] = image[src + i] - mean }
+        }
+        try plan.forward()
+        hasForward = true
+    }
+
+    /// The activation `[C, h, w]` of tap `index` (position in ``taps``) from the last forward pass.
+    public func activation(_ index: Int) throws -> UnsafeBufferPointer<Float> {
+        guard let plan, hasForward else { throw VGGError.notRun("reading an activation") }
+        return UnsafeBufferPointer(plan.tapOutputs[index].floats)
+    }
+
+    /// The shape `[C, h, w]` of tap `index` for the prepared image size.
+    public func shape(ofTap index: Int) throws -> [Int] {
+        guard let plan else { throw VGGError.notRun("a tap's shape") }
+        return plan.tapShapes[index]
+    }
+
+    /// The buffer `[C, h, w]` where the caller writes dLoss/d(activation of tap `index`)
+    /// before ``backward(into:)``. Every tap's buffer is used: zero the ones without loss.
+    public func gradientBuffer(_ index: Int) throws -> UnsafeMutableBufferPointer<Float> {
+        guard let plan else { throw VGGError.notRun("a gradient buffer") }
+        return plan.tapGradients[index].floats
+    }
+
+    /// Backpropagates the tap gradients to the image; writes dLoss/dImage (`[3, H, W]`,
+    /// RGB) into `gradient`.
+    public func backward(into gradient: UnsafeMutableBufferPointer<Float>) throws {
+        guard let plan, hasForward else { throw VGGError.notRun("the backward pass") }
+        let hw = plan.height * plan.width
+        guard gradient.count == 3 * hw else {
+            throw VGGError.badShape(expected: [3, plan.height, plan.width], got: [gradient.count], what: "image gradient")
+        }
+        try plan.backward()
+        let src = plan.inputGradient.floats
+        for c in 0..<3 {
+            let from = (2 - c) * hw, to = c * hw
+            for i in 0..<hw { gradient[to + i] = src[from + i] }
+        }
+    }
+
+    // MARK: - Convenience (allocates)
+
+    /// Runs the forward pass and returns each tap's activation `[C, h, w]`, keyed by name.
+    public func forward(_ image: Tensor) throws -> [String: Tensor] {
+        guard image.shape.count == 3, image.shape[0] == 3 else {
+            throw VGGError.badShape(expected: [3, -1, -1], got: image.shape, what: "image")
+        }
+        try image.data.withUnsafeBufferPointer { try forward(image: $0, height: image.shape[1], width: image.shape[2]) }
+        var result: [String: Tensor] = [:]
+        for (i, tap) in taps.enumerated() {
+            result[tap.name] = Tensor(shape: try shape(ofTap: i), data: Array(try activation(i)))
+        }
+        return result
+    }
+
+    /// Backpropagates `gradients` (tap name → dLoss/d(activation), `[C, h, w]`; missing taps
+    /// count as zero) and returns dLoss/dImage `[3, H, W]`.
+    public func backward(_ gradients: [String: Tensor]) throws -> Tensor {
+        guard let plan else { throw VGGError.notRun("the backward pass") }
+        for (i, tap) in taps.enumerated() {
+            let buffer = try gradientBuffer(i)
+            if let g = gradients[tap.name] {
+                guard g.shape == plan.tapShapes[i] else {
+                    throw VGGError.badShape(expected: plan.tapShapes[i], got: g.shape, what: "gradient at \(tap.name)")
+                }
+                _ = buffer.update(from: g.data)
+            } else {
+                buffer.update(repeating: 0)
+            }
+        }
+        var out = Tensor(zeros: [3, plan.height, plan.width])
+        try out.data.withUnsafeMutableBufferPointer { try backward(into: $0) }
+        return out
+    }
+}

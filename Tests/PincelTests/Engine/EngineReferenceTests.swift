@@ -1,0 +1,78 @@
+import Testing
+@testable import Pincel
+
+/// Relative L2 error ||a - b|| / ||b||.
+func relativeL2(_ a: [Float], _ b: [Double]) -> Double {
+    var num = 0.0, den = 0.0
+    for i in b.indices { let d = Double(a[i]) - b[i]; num += d * d; den += b[i] * b[i] }
+    return (num / max(den, 1e-300)).squareRoot()
+}
+
+func relativeL2(_ a: [Float], _ b: [Float]) -> Double { relativeL2(a, b.map(Double.init)) }
+
+func cosine(_ a: [Float], _ b: [Float]) -> Double {
+    var ab = 0.0, aa = 0.0, bb = 0.0
+    for i in a.indices { ab += Double(a[i]) * Double(b[i]); aa += Double(a[i]) * Double(a[i]); bb += Double(b[i]) * Double(b[i]) }
+    return ab / max((aa * bb).squareRoot(), 1e-300)
+}
+
+/// The oneDNN network against the naive Swift reference, on random weights and a small image.
+@Suite("Engine vs naive reference")
+struct EngineReferenceTests {
+    static let weights = randomVGG19Weights(seed: 7)
+    static let taps = ["relu1_1", "pool1", "relu2_2", "relu3_1"]
+
+    @Test(arguments: [
+        (ConvolutionAlgorithm.direct, PoolingMode.max, 1e-5),
+        (ConvolutionAlgorithm.direct, PoolingMode.avg, 1e-5),
+        (ConvolutionAlgorithm.winograd, PoolingMode.max, 2e-4),
+    ])
+    func forwardAndBackwardMatch(algorithm: ConvolutionAlgorithm, pooling: PoolingMode, tolerance: Double) throws {
+        let (h, w) = (16, 20)
+        var rng = TestRNG(seed: 11)
+        let image = Tensor(shape: [3, h, w], data: (0..<(3 * h * w)).map { _ in rng.uniform(0, 255) })
+        let net = try VGG19Network(weights: Self.weights, taps: Self.taps,
+                                   options: NetworkOptions(pooling: pooling, algorithm: algorithm))
+        let out = try net.forward(image)
+
+        let naive = NaiveVGG(weights: Self.weights, pooling: pooling)
+        let ops = NaiveVGG.ops(count: 7)
+        let trace = naive.forward(NaiveVGG.preprocess(image.data, h: h, w: w), h: h, w: w, ops: ops)
+        var grads: [String: Tensor] = [:]
+        var naiveGrads: [Int: [Double]] = [:]
+        for name in Self.taps {
+            let layer = try VGG19Layer(name: name)
+            let k = layer.operationIndex
+            let mine = try #require(out[name])
+            let s = trace.shapes[k + 1]
+            #expect(mine.shape == [s.c, s.h, s.w])
+            let err = relativeL2(mine.data, trace.values[k + 1])
+            #expect(err < tolerance, "forward \(name): relative error \(err)")
+            let g = (0..<mine.count).map { _ in rng.uniform(-1, 1) }
+            grads[name] = Tensor(shape: mine.shape, data: g)
+            naiveGrads[k] = g.map(Double.init)
+        }
+        let dx = try net.backward(grads)
+        let ref = naive.backward(trace, ops: ops, gradients: naiveGrads)
+        let err = relativeL2(dx.data, ref)
+        #expect(err < tolerance * 10, "backward: relative error \(err)")
+    }
+
+    @Test func unknownLayerListsValidNames() throws {
+        #expect(throws: VGGError.unknownLayer("relu9_9")) {
+            _ = try VGG19Network(weights: Self.weights, taps: ["relu9_9"])
+        }
+        #expect(VGGError.unknownLayer("x").description.contains("relu4_2"))
+    }
+
+    @Test func tooSmallImageIsRefused() throws {
+        let net = try VGG19Network(weights: Self.weights, taps: ["relu5_1"])
+        #expect(net.minimumSide == 16)
+        #expect(throws: VGGError.self) { _ = try net.forward(Tensor(zeros: [3, 8, 8])) }
+    }
+
+    @Test func backwardBeforeForwardIsAnError() throws {
+        let net = try VGG19Network(weights: Self.weights, taps: ["relu1_1"])
+        #expect(throws: VGGError.self) { _ = try net.backward([:]) }
+    }
+}
