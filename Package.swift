@@ -33,7 +33,8 @@ let package = Package(
             ],
             path: "Sources/PincelCLI"
         ),
-        .testTarget(name: "PincelTests", dependencies: ["Pincel"], path: "Tests/PincelTests",
+        .testTarget(name: "PincelTests",
+                    dependencies: ["Pincel", .product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/PincelTests",
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PincelCLITests", dependencies: ["PincelCLI"], path: "Tests/PincelCLITests"),
     ]

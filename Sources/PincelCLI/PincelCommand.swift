@@ -5,8 +5,13 @@ import Pincel
 struct PincelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pincel",
-        abstract: "Neural style transfer (Gatys et al.) on the CPU.",
-        version: PincelInfo.version
+        abstract: "Neural style transfer (Gatys, Ecker & Bethge) on the CPU.",
+        discussion: """
+        Exit codes: 0 success; 1 a file, the weights or the run failed; 64 invalid options;
+        130 interrupted (Ctrl-C; the current image is saved first).
+        """,
+        version: PincelInfo.version,
+        subcommands: [TransferCommand.self, BenchCommand.self],
+        defaultSubcommand: TransferCommand.self
     )
-    func run() throws {}
 }

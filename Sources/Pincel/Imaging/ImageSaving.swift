@@ -1,0 +1,118 @@
+import CVips
+import CVipsShim
+import Foundation
+
+extension ImageIO {
+    /// Output formats by lowercased file extension.
+    enum OutputFormat {
+        case png, jpeg, webp, tiff
+
+        init?(path: String) {
+            switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+            case "png": self = .png
+            case "jpg", "jpeg": self = .jpeg
+            case "webp": self = .webp
+            case "tif", "tiff": self = .tiff
+            default: return nil
+            }
+        }
+    }
+
+    /// Saves a `[3, H, W]` image (values clamped to 0…255 and rounded) as PNG, JPEG, WebP or
+    /// TIFF, chosen by the extension of `path`. The file appears atomically: it is written to a
+    /// hidden temporary file in the same folder and renamed; on failure nothing is left behind.
+    /// - Throws: `ImageError`.
+    public static func save(_ image: Tensor, to path: String, options: ImageSaveOptions = .init()) throws {
+        guard let format = OutputFormat(path: path) else { throw ImageError.unsupportedOutputFormat(path: path) }
+        try validate(options, format: format, path: path)
+        _ = try VipsTensorConversion.imageSize(image)
+        try Vips.start()
+
+        let encoded = try VipsTensorConversion.makeImage(image, encoding: options.bitDepth == 16 ? .ushort : .uchar)
+        if options.embedSRGBProfile {
+            guard let profile = Vips.builtinSRGBProfile else {
+                throw ImageError.saveFailed(path: path, message: "libvips has no built-in sRGB profile; save with embedSRGBProfile = false")
+            }
+            profile.withUnsafeBytes { vips_image_set_blob_copy(encoded.pointer, "icc-profile-data", $0.baseAddress, $0.count) }
+        }
+        if format == .png {
+            for (index, key) in options.text.keys.sorted().enumerated() {
+                vips_image_set_string(encoded.pointer, "png-comment-\(index)-\(key)", options.text[key] ?? "")
+            }
+        }
+
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UUID().uuidString)."
+            + url.pathExtension
+        do {
+            let status: Int32
+            switch format {
+            case .png: status = pincel_pngsave(encoded.pointer, temporary, Int32(options.bitDepth))
+            case .jpeg: status = pincel_jpegsave(encoded.pointer, temporary, Int32(options.quality))
+            case .webp: status = pincel_webpsave(encoded.pointer, temporary, Int32(options.quality))
+            case .tiff: status = pincel_tiffsave(encoded.pointer, temporary)
+            }
+            try Vips.check(status) { ImageError.saveFailed(path: path, message: $0) }
+            if rename(temporary, path) != 0 {
+                throw ImageError.saveFailed(path: path, message: String(cString: strerror(errno)))
+            }
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    private static func validate(_ options: ImageSaveOptions, format: OutputFormat, path: String) throws {
+        switch options.bitDepth {
+        case 8: break
+        case 16 where format == .png || format == .tiff: break
+        case 16: throw ImageError.invalidSaveOption(path: path, message: "16-bit output needs .png or .tif; JPEG and WebP are 8-bit")
+        default: throw ImageError.invalidSaveOption(path: path, message: "bit depth \(options.bitDepth) is not 8 or 16")
+        }
+        guard (1...100).contains(options.quality) else {
+            throw ImageError.invalidSaveOption(path: path, message: "quality \(options.quality) is not in 1...100")
+        }
+        for key in options.text.keys {
+            // libvips parses the key with "%80s", so it must not contain white space.
+            let printable = key.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value < 0x7F }
+            guard printable, (1...79).contains(key.count) else {
+                throw ImageError.invalidSaveOption(path: path, message: "text key '\(key)' must be 1...79 printable ASCII characters without spaces")
+            }
+        }
+    }
+
+    /// PNG text chunks (tEXt / zTXt / iTXt) of an image file, keyed by keyword; empty for
+    /// files without any. - Throws: `ImageError`.
+    public static func textMetadata(_ path: String) throws -> [String: String] {
+        let (image, _) = try openChecked(path, maxPixels: Int.max, sequential: false)
+        guard let fields = vips_image_get_fields(image.pointer) else { return [:] }
+        defer { g_strfreev(fields) }
+        var result: [String: String] = [:]
+        var index = 0
+        while let field = fields[index] {
+            index += 1
+            let name = String(cString: field)
+            guard let key = textKey(fromField: name) else { continue }
+            var value: UnsafePointer<CChar>?
+            if vips_image_get_string(image.pointer, field, &value) == 0, let value {
+                result[key] = String(cString: value)
+            } else {
+                _ = Vips.takeErrorMessage()
+            }
+        }
+        return result
+    }
+
+    /// "png-comment-<n>-<key>" → key.
+    private static func textKey(fromField name: String) -> String? {
+        let prefix = "png-comment-"
+        guard name.hasPrefix(prefix) else { return nil }
+        let rest = name.dropFirst(prefix.count)
+        guard let dash = rest.firstIndex(of: "-"), rest[..<dash].allSatisfy(\.isNumber), dash != rest.startIndex else {
+            return nil
+        }
+        let key = rest[rest.index(after: dash)...]
+        return key.isEmpty ? nil : String(key)
+    }
+}

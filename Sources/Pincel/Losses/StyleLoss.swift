@@ -1,0 +1,78 @@
+/// Reusable per-layer scratch for ``StyleLoss``: the current Gram matrix and `G - A`
+/// (`N · N` floats each). Create one per style layer and pass it to every evaluation so that
+/// evaluations allocate nothing. Not thread-safe: one evaluation at a time per workspace.
+public final class StyleLayerWorkspace {
+    /// `N`.
+    public let channels: Int
+    /// The Gram matrix `G` of the most recent evaluation, `N × N` row-major.
+    public internal(set) var gram: [Float]
+    var difference: [Float]
+
+    public init(channels: Int) throws {
+        guard channels > 0 else { throw LossError.invalidArgument("a style workspace needs at least one channel") }
+        self.channels = channels
+        gram = [Float](repeating: 0, count: channels * channels)
+        difference = [Float](repeating: 0, count: channels * channels)
+    }
+}
+
+/// Style loss of one layer (Gatys et al.): `layerWeight · mean((G - A)²)` over the `N²`
+/// entries, where `G = F Fᵀ / (N M)` is the Gram matrix of the current `[N, H, W]` activation
+/// `F` (`M = H · W`) and `A` the (possibly blended) style target.
+///
+/// Gradient: `dL/dF = layerWeight · (2 / N²) · (2 / (N M)) · (G - A) F`, valid because `G` and
+/// `A` are symmetric. Both products (`F Fᵀ` and `(G - A) F`) run on oneDNN's sgemm.
+public enum StyleLoss {
+    /// Returns the loss and **adds** `dL/dF` into `gradient`.
+    ///
+    /// - Parameters:
+    ///   - features: `F`, `[N, H, W]` channel-major, `N = target.channels`.
+    ///   - target: `A`, `N × N`, e.g. from ``GramMatrix/init(features:)`` or ``GramMatrix/blend(_:weights:)``.
+    ///   - workspace: scratch with `workspace.channels == N`; holds `G` afterwards.
+    ///   - gradient: `dL/dF` accumulator, same size as `features`.
+    public static func evaluate(features: UnsafeBufferPointer<Float>, target: GramMatrix, layerWeight: Float,
+                                workspace: StyleLayerWorkspace,
+                                gradient: UnsafeMutableBufferPointer<Float>) throws -> Float {
+        let n = target.channels
+        guard workspace.channels == n else {
+            throw LossError.sizeMismatch(what: "the style workspace", expected: n * n, actual: workspace.channels * workspace.channels)
+        }
+        guard gradient.count == features.count else {
+            throw LossError.sizeMismatch(what: "the style gradient", expected: features.count, actual: gradient.count)
+        }
+        try workspace.gram.withUnsafeMutableBufferPointer { g in
+            try GramMatrix.compute(features: features, channels: n, into: g)
+        }
+        let m = features.count / n
+        let nn = n * n
+        let sum: Double = workspace.gram.withUnsafeBufferPointer { g in
+            target.values.withUnsafeBufferPointer { a in
+                workspace.difference.withUnsafeMutableBufferPointer { dBuf in
+                    let d = dBuf.baseAddress!, gp = g.baseAddress!, ap = a.baseAddress!
+                    for i in 0..<nn { d[i] = gp[i] - ap[i] }
+                    return VectorMath.dot(d, d, count: nn)
+                }
+            }
+        }
+        let alpha = Float(Double(layerWeight) * 4 / (Double(n) * Double(n) * Double(n) * Double(m)))
+        try workspace.difference.withUnsafeBufferPointer { d in
+            try sgemm(transposeA: false, transposeB: false, m: n, n: m, k: n,
+                      alpha: alpha, a: d.baseAddress!, lda: n,
+                      b: features.baseAddress!, ldb: m, beta: 1, c: gradient.baseAddress!, ldc: m)
+        }
+        return Float(Double(layerWeight) * sum / Double(nn))
+    }
+
+    /// ``evaluate(features:target:layerWeight:workspace:gradient:)`` on a `[N, H, W]` tensor.
+    public static func evaluate(features: Tensor, target: GramMatrix, layerWeight: Float,
+                                workspace: StyleLayerWorkspace, gradient: inout [Float]) throws -> Float {
+        guard features.shape.count == 3, features.shape[0] == target.channels else {
+            throw LossError.invalidArgument("style features must be [\(target.channels), height, width], got shape \(features.shape)")
+        }
+        return try features.data.withUnsafeBufferPointer { f in
+            try gradient.withUnsafeMutableBufferPointer { g in
+                try evaluate(features: f, target: target, layerWeight: layerWeight, workspace: workspace, gradient: g)
+            }
+        }
+    }
+}

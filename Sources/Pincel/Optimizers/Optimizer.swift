@@ -1,0 +1,162 @@
+/// Elementwise box constraints `lower ≤ x[i] ≤ upper`, the same scalars for every variable.
+public struct Bounds: Sendable, Equatable {
+    public var lower: Float
+    public var upper: Float
+
+    public init(lower: Float, upper: Float) {
+        self.lower = lower
+        self.upper = upper
+    }
+
+    /// Pixel values of a `[3, H, W]` image: `0…255`.
+    public static let pixelRange = Bounds(lower: 0, upper: 255)
+}
+
+/// Problems reported by the optimisers.
+public enum OptimizerError: Error, CustomStringConvertible, Equatable {
+    /// The objective returned NaN or ±infinity.
+    case nonFiniteValue(evaluation: Int, value: Float)
+    /// An argument is out of range.
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case let .nonFiniteValue(evaluation, value):
+            return "optimizer: the objective returned \(value) at evaluation \(evaluation); lower the learning rate or the loss weights"
+        case let .invalidArgument(message):
+            return "optimizer: \(message)"
+        }
+    }
+}
+
+/// Optional early-stop criteria for ``Optimizer/minimize(x:evaluations:tolerance:objective:onEvaluation:)``.
+/// Both are off (zero) by default; a criterion fires when its measured quantity is `≤` its threshold.
+public struct ConvergenceTolerance: Sendable, Equatable {
+    /// Largest absolute component of the projected gradient (components of variables held
+    /// at a bound by an outward-pointing gradient count as zero).
+    public var projectedGradient: Float
+    /// `|f_k - f_{k-1}| / max(|f_k|, |f_{k-1}|, 1)` between consecutive evaluations.
+    public var relativeValueChange: Float
+
+    public init(projectedGradient: Float = 0, relativeValueChange: Float = 0) {
+        self.projectedGradient = projectedGradient
+        self.relativeValueChange = relativeValueChange
+    }
+}
+
+/// How a run of ``Optimizer/minimize(x:evaluations:tolerance:objective:onEvaluation:)`` ended.
+public struct OptimizationResult: Sendable, Equatable {
+    public enum StopReason: Sendable, Equatable {
+        /// All requested evaluations were done.
+        case evaluationBudget
+        /// `onEvaluation` returned `false` (for example after Ctrl-C).
+        case stoppedByCaller
+        /// A ``ConvergenceTolerance`` criterion fired.
+        case converged
+    }
+
+    /// Objective evaluations performed.
+    public var evaluations: Int
+    /// The objective value at the returned `x` (the last evaluation).
+    public var finalValue: Float
+    public var stopReason: StopReason
+}
+
+/// A first-order minimiser over a flat `[Float]` vector.
+///
+/// Optimisers keep state between ``step(_:value:gradient:)`` calls (history, moments);
+/// call ``reset()`` before starting an unrelated problem. A problem of a different size
+/// resets automatically.
+public protocol Optimizer: AnyObject {
+    /// Box constraints applied to every step, or `nil` for an unconstrained problem.
+    var bounds: Bounds? { get }
+    /// Forget all state.
+    func reset()
+    /// Move `x` given the objective `value` and `gradient` evaluated at `x`
+    /// (`gradient.count == x.count`). The new `x` lies inside ``bounds``.
+    func step(_ x: inout [Float], value: Float, gradient: [Float]) throws
+}
+
+extension Optimizer {
+    /// Minimise `objective` starting from `x`, using at most `evaluations` objective evaluations.
+    ///
+    /// Each iteration evaluates the objective once and then takes one step, so `evaluations`
+    /// counts iterations too; no step is taken after the last evaluation, so on return `x` is the
+    /// last evaluated point and `finalValue` its objective value. With ``bounds`` set, `x` is first
+    /// projected onto the box.
+    ///
+    /// - Parameters:
+    ///   - objective: receives the current point and a caller-owned gradient buffer of
+    ///     `x.count` values that is **zeroed before each call**; it adds (or writes) the gradient
+    ///     there and returns the value. The buffer is reused, so evaluations allocate nothing here.
+    ///   - onEvaluation: called after each evaluation with its 1-based number, its value and the
+    ///     evaluated point (e.g. to save intermediate images; the closure cannot capture the
+    ///     caller's `x` while it is passed `inout`); return `false` to stop (for example on Ctrl-C).
+    @discardableResult
+    public func minimize(
+        x: inout [Float],
+        evaluations: Int,
+        tolerance: ConvergenceTolerance = ConvergenceTolerance(),
+        objective: (_ x: [Float], _ gradient: inout [Float]) throws -> Float,
+        onEvaluation: (_ evaluation: Int, _ value: Float, _ x: [Float]) -> Bool = { _, _, _ in true }
+    ) throws -> OptimizationResult {
+        guard evaluations >= 1 else {
+            throw OptimizerError.invalidArgument("evaluations must be at least 1, got \(evaluations)")
+        }
+        guard !x.isEmpty else {
+            throw OptimizerError.invalidArgument("there are no variables to optimise (x is empty)")
+        }
+        if let b = bounds {
+            let n = x.count
+            x.withUnsafeMutableBufferPointer { VectorMath.clamp($0.baseAddress!, lower: b.lower, upper: b.upper, count: n) }
+        }
+        var gradient = [Float](repeating: 0, count: x.count)
+        var previous: Float? = nil
+        var value: Float = 0
+        for k in 1...evaluations {
+            gradient.withUnsafeMutableBufferPointer { g in
+                g.update(repeating: 0)
+            }
+            value = try objective(x, &gradient)
+            guard value.isFinite else { throw OptimizerError.nonFiniteValue(evaluation: k, value: value) }
+            guard gradient.count == x.count else {
+                throw OptimizerError.invalidArgument("the objective resized the gradient to \(gradient.count) values; it must keep \(x.count)")
+            }
+            if !onEvaluation(k, value, x) {
+                return OptimizationResult(evaluations: k, finalValue: value, stopReason: .stoppedByCaller)
+            }
+            if tolerance.projectedGradient > 0,
+               projectedGradientMaxAbs(x, gradient, bounds) <= Double(tolerance.projectedGradient) {
+                return OptimizationResult(evaluations: k, finalValue: value, stopReason: .converged)
+            }
+            if tolerance.relativeValueChange > 0, let p = previous {
+                let change = abs(Double(value) - Double(p)) / max(abs(Double(value)), abs(Double(p)), 1)
+                if change <= Double(tolerance.relativeValueChange) {
+                    return OptimizationResult(evaluations: k, finalValue: value, stopReason: .converged)
+                }
+            }
+            previous = value
+            if k == evaluations { break }
+            try step(&x, value: value, gradient: gradient)
+        }
+        return OptimizationResult(evaluations: evaluations, finalValue: value, stopReason: .evaluationBudget)
+    }
+}
+
+/// Whether variable `x` with gradient `g` is held at a bound: it sits on (or past) a bound and
+/// the descent direction `-g` points out of the box.
+@inline(__always)
+func isHeldAtBound(_ x: Float, _ g: Float, _ lower: Float, _ upper: Float) -> Bool {
+    (x <= lower && g > 0) || (x >= upper && g < 0)
+}
+
+/// `max |g_i|` over the variables not held at a bound.
+func projectedGradientMaxAbs(_ x: [Float], _ g: [Float], _ bounds: Bounds?) -> Double {
+    var m: Float = 0
+    if let b = bounds {
+        for i in 0..<x.count where !isHeldAtBound(x[i], g[i], b.lower, b.upper) { m = max(m, abs(g[i])) }
+    } else {
+        for v in g { m = max(m, abs(v)) }
+    }
+    return Double(m)
+}

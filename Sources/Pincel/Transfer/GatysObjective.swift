@@ -1,0 +1,139 @@
+/// The objective of Gatys et al. for one image size:
+/// `content_weight · Σ_l w_l mean((F_l(x) − F_l(c))²)
+///  + style_weight · Σ_l w_l mean((G_l(x) − A_l)²) + TV(x)`.
+///
+/// The variable is an image `[C, H, W]` with values 0…255, `C` = 3 (RGB) or 1 (luminance
+/// only: the network sees it replicated to grey RGB, and the gradient is summed back).
+/// All buffers are made once; ``evaluate(_:gradient:)`` allocates nothing.
+public final class GatysObjective {
+    /// The value of each term at the last evaluation.
+    public struct Terms: Sendable, Equatable {
+        public var content: Float = 0
+        public var style: Float = 0
+        public var tv: Float = 0
+        public var total: Float { content + style + tv }
+    }
+
+    public let height: Int
+    public let width: Int
+    /// 3 for RGB, 1 for luminance-only.
+    public let channels: Int
+    public private(set) var terms = Terms()
+
+    private let network: VGG19Network
+    private let content: [(tap: Int, weight: Float, target: [Float])]
+    private let style: [(tap: Int, weight: Float, target: GramMatrix, workspace: StyleLayerWorkspace)]
+    private let tvNorm: TotalVariationLoss.Norm
+    private let tvWeight: Float
+    private var rgb: [Float]
+    private var rgbGradient: [Float]
+
+    /// Builds the targets: the style Gram matrices (blended when there are several style
+    /// images) and the content activations.
+    ///
+    /// - Parameters:
+    ///   - content: `[channels, H, W]`, 0…255.
+    ///   - styles: each `[channels, h, w]`, any size.
+    ///   - blend: one weight per style image (normalised), or `nil` for equal weights.
+    public init(network: VGG19Network, content contentImage: Tensor, styles: [Tensor], blend: [Float]?,
+                options: TransferOptions) throws {
+        guard contentImage.shape.count == 3, [1, 3].contains(contentImage.shape[0]) else {
+            throw VGGError.badShape(expected: [3, -1, -1], got: contentImage.shape, what: "content image")
+        }
+        guard !styles.isEmpty else { throw TransferError.invalidOption("at least one style image is needed") }
+        channels = contentImage.shape[0]
+        height = contentImage.shape[1]
+        width = contentImage.shape[2]
+        self.network = network
+        tvNorm = options.tvNorm
+        tvWeight = options.tvWeight
+        rgb = [Float](repeating: 0, count: 3 * height * width)
+        rgbGradient = rgb
+        let names = network.taps.map(\.name)
+        func tapIndex(_ name: String) throws -> Int {
+            guard let i = names.firstIndex(of: name) else { throw VGGError.unknownLayer(name) }
+            return i
+        }
+
+        // Style targets first (each style image may have its own size).
+        let styleTaps = try options.styleLayers.map { try tapIndex($0.name) }
+        var grams: [[GramMatrix]] = Array(repeating: [], count: styleTaps.count)
+        for image in styles {
+            let features = try Self.activations(network: network, image: image, taps: styleTaps)
+            for (k, f) in features.enumerated() {
+                grams[k].append(try f.data.withUnsafeBufferPointer { try GramMatrix(features: $0, channels: f.shape[0]) })
+            }
+        }
+        let blendWeights = blend ?? Array(repeating: 1, count: styles.count)
+        style = try zip(options.styleLayers, styleTaps).enumerated().map { k, pair in
+            let target = try GramMatrix.blend(grams[k], weights: blendWeights)
+            return (pair.1, options.styleWeight * pair.0.weight, target, try StyleLayerWorkspace(channels: target.channels))
+        }
+
+        // Content targets last, so the network stays prepared for the content's size.
+        let contentTaps = try options.contentLayers.map { try tapIndex($0.name) }
+        let features = try Self.activations(network: network, image: contentImage, taps: contentTaps)
+        content = zip(options.contentLayers, zip(contentTaps, features)).map { layer, pair in
+            (pair.0, options.contentWeight * layer.weight, pair.1.data)
+        }
+    }
+
+    /// The network taps a transfer with `options` needs: content and style layers, deduplicated.
+    public static func taps(for options: TransferOptions) -> [String] {
+        var names: [String] = []
+        for l in options.styleLayers + options.contentLayers where !names.contains(l.name) { names.append(l.name) }
+        return names
+    }
+
+    private static func activations(network: VGG19Network, image: Tensor, taps: [Int]) throws -> [Tensor] {
+        let rgb = image.shape[0] == 1 ? Tensor(shape: [3] + image.shape.dropFirst(), data: image.data + image.data + image.data) : image
+        try rgb.data.withUnsafeBufferPointer { try network.forward(image: $0, height: rgb.shape[1], width: rgb.shape[2]) }
+        return try taps.map { Tensor(shape: try network.shape(ofTap: $0), data: Array(try network.activation($0))) }
+    }
+
+    /// Evaluates the objective at `x` (`[channels, H, W]` flattened) and adds its gradient
+    /// into `gradient`.
+    public func evaluate(_ x: [Float], gradient: inout [Float]) throws -> Float {
+        let hw = height * width
+        guard x.count == channels * hw, gradient.count == x.count else {
+            throw VGGError.badShape(expected: [channels, height, width], got: [x.count], what: "image")
+        }
+        if channels == 1 {
+            for c in 0..<3 { rgb.withUnsafeMutableBufferPointer { r in for i in 0..<hw { r[c * hw + i] = x[i] } } }
+            try rgb.withUnsafeBufferPointer { try network.forward(image: $0, height: height, width: width) }
+        } else {
+            try x.withUnsafeBufferPointer { try network.forward(image: $0, height: height, width: width) }
+        }
+        for t in 0..<network.taps.count { try network.gradientBuffer(t).update(repeating: 0) }
+        var terms = Terms()
+        for c in content {
+            let target = c.target
+            terms.content += try target.withUnsafeBufferPointer { p in
+                try ContentLoss.evaluate(features: try network.activation(c.tap), target: p, weight: c.weight,
+                                         gradient: try network.gradientBuffer(c.tap))
+            }
+        }
+        for s in style {
+            terms.style += try StyleLoss.evaluate(features: try network.activation(s.tap), target: s.target,
+                                                  layerWeight: s.weight, workspace: s.workspace,
+                                                  gradient: try network.gradientBuffer(s.tap))
+        }
+        if channels == 1 {
+            try rgbGradient.withUnsafeMutableBufferPointer { try network.backward(into: $0) }
+            for i in 0..<hw { gradient[i] += rgbGradient[i] + rgbGradient[hw + i] + rgbGradient[2 * hw + i] }
+        } else {
+            try rgbGradient.withUnsafeMutableBufferPointer { try network.backward(into: $0) }
+            for i in 0..<x.count { gradient[i] += rgbGradient[i] }
+        }
+        if tvWeight > 0 {
+            terms.tv = try x.withUnsafeBufferPointer { img in
+                try gradient.withUnsafeMutableBufferPointer { g in
+                    try TotalVariationLoss.evaluate(image: img, channels: channels, height: height, width: width,
+                                                    norm: tvNorm, weight: tvWeight, gradient: g)
+                }
+            }
+        }
+        self.terms = terms
+        return terms.total
+    }
+}

@@ -1,0 +1,52 @@
+/// A VGG19 layer with the weight of its loss term, parsed from `relu1_1:0.2` (weight 1 when
+/// omitted).
+public struct WeightedLayer: Sendable, Equatable {
+    public var name: String
+    public var weight: Float
+
+    public init(name: String, weight: Float = 1) {
+        self.name = name
+        self.weight = weight
+    }
+
+    /// Parses a comma-separated list such as `relu1_1:0.2,relu2_1,relu3_1`; names are
+    /// validated against VGG19 and weights must be finite and non-negative.
+    public static func parseList(_ text: String) throws -> [WeightedLayer] {
+        var layers: [WeightedLayer] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: true) {
+            let parts = item.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            let name = parts[0]
+            let layer = try VGG19Layer(name: name)
+            if case .conv = layer { throw VGGError.preReLUTap(name) }
+            var weight: Float = 1
+            if parts.count == 2 {
+                guard let w = Float(parts[1]), w.isFinite, w >= 0 else {
+                    throw TransferError.invalidOption("layer weight '\(parts[1])' for \(name) must be a non-negative number")
+                }
+                weight = w
+            }
+            guard !layers.contains(where: { $0.name == name }) else {
+                throw TransferError.invalidOption("layer \(name) is listed twice")
+            }
+            layers.append(WeightedLayer(name: name, weight: weight))
+        }
+        guard !layers.isEmpty else { throw TransferError.invalidOption("the layer list '\(text)' is empty") }
+        return layers
+    }
+}
+
+/// Errors of the style-transfer pipeline.
+public enum TransferError: Error, CustomStringConvertible, Equatable {
+    case invalidOption(String)
+    case nonFinite(iteration: Int)
+
+    public var description: String {
+        switch self {
+        case .invalidOption(let what): return "invalid option: \(what)"
+        case .nonFinite(let i):
+            return "the loss became NaN or infinite at iteration \(i); try a smaller --learning-rate or lower weights (the last finite image was kept)"
+        }
+    }
+}
+
+import Foundation

@@ -1,0 +1,74 @@
+/// How the starting image is made.
+public enum InitialImage: Sendable, Equatable {
+    /// Small Gaussian noise around mid-grey.
+    case noise
+    /// The content image.
+    case content
+    /// The (first) style image, resized to the content's size.
+    case style
+    /// An image file, resized to the content's size.
+    case file(String)
+
+    /// Parses `noise`, `content`, `style`, or a path.
+    public init(argument: String) {
+        switch argument {
+        case "noise": self = .noise
+        case "content": self = .content
+        case "style": self = .style
+        default: self = .file(argument)
+        }
+    }
+}
+
+/// Colour preservation (Gatys et al. 2016, "Preserving Color in Neural Artistic Style Transfer").
+public enum ColorPreservation: String, Sendable, CaseIterable {
+    /// Keep the painting's colours.
+    case none
+    /// Optimise luminance only (style luminance matched to the content's mean and spread),
+    /// then put the content's chroma back.
+    case luminance
+    /// Match the style image's colours to the content's mean and covariance first.
+    case match
+    /// After optimising, keep the result's luminance (Y) and the content's chroma (UV).
+    case yuv
+}
+
+public enum OptimizerKind: String, Sendable, CaseIterable {
+    case lbfgs, adam
+}
+
+/// Every setting of a style transfer. The defaults are the benchmark objective.
+public struct TransferOptions: Sendable {
+    /// Longer side of the content image (and of the result), pixels.
+    public var size = 512
+    /// Objective evaluations.
+    public var iterations = 1000
+    public var contentWeight: Float = 5
+    public var styleWeight: Float = 100
+    public var tvWeight: Float = 1e-3
+    public var tvNorm: TotalVariationLoss.Norm = .l2
+    public var initial: InitialImage = .noise
+    public var optimizer: OptimizerKind = .lbfgs
+    /// Step length (L-BFGS) or learning rate (Adam).
+    public var learningRate: Float?
+    /// L-BFGS history.
+    public var history = 100
+    /// Keep pixels in 0…255 during optimisation.
+    public var bounded = true
+    public var seed: UInt64 = 0
+    /// Blend weights, one per style image (normalised to sum 1).
+    public var styleBlend: [Float]? = nil
+    /// Style image longer side = `size * styleScale`.
+    public var styleScale: Float = 1
+    public var contentLayers = [WeightedLayer(name: "relu4_2")]
+    public var styleLayers = ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"].map { WeightedLayer(name: $0) }
+    public var colors: ColorPreservation = .none
+    public var network = NetworkOptions()
+    /// Maximum pixels of an input image.
+    public var maxPixels = 100_000_000
+
+    public init() {}
+
+    /// The effective learning rate: 1 for L-BFGS, 10 for Adam unless set.
+    public var effectiveLearningRate: Float { learningRate ?? (optimizer == .lbfgs ? 1 : 10) }
+}

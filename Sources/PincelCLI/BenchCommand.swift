@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Pincel
+
+/// `pincel bench`: engine speed per algorithm and precision.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time VGG19 forward+backward (relu5_1 deep) for each engine mode."
+    )
+
+    @Option(help: "Comma-separated image sizes (longer side = shorter side).")
+    var sizes: String = "256,512"
+
+    @Option(help: "Timed passes per configuration (after one warm-up).")
+    var repetitions: Int = 5
+
+    @Option(help: "Path to the VGG19 weights file.")
+    var weights: String?
+
+    @Option(help: "oneDNN threads (default: all cores).")
+    var threads: Int?
+
+    func validate() throws {
+        guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
+        guard parsedSizes.count > 0, parsedSizes.allSatisfy({ $0 >= 32 && $0 <= 4096 }) else {
+            throw ValidationError("--sizes must be a comma-separated list of sizes between 32 and 4096")
+        }
+    }
+
+    var parsedSizes: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
+    func run() throws {
+        let path = try WeightsLocator.resolve(explicit: weights)
+        let vgg = try VGG19Weights.load(contentsOf: path)
+        let modes: [(ConvolutionAlgorithm, ComputePrecision)] = [(.direct, .f32), (.winograd, .f32), (.direct, .bf16)]
+        print("# VGG19 forward+backward to the image, conv1_1…relu5_1, median of \(repetitions)")
+        print("# threads: \(threads ?? ComputeThreads.current), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print("size  algorithm  precision  median_s  GFLOP/s  buffers_MiB")
+        for size in parsedSizes {
+            for (alg, prec) in modes {
+                let r = try EngineBenchmark.run(weights: vgg, size: size,
+                                                options: NetworkOptions(algorithm: alg, precision: prec, threads: threads),
+                                                repetitions: repetitions)
+                print(String(format: "%4d  %-9@  %-9@  %8.3f  %7.1f  %11.0f", size, alg.rawValue as NSString,
+                             prec.rawValue as NSString, r.median, r.gflops, Double(r.bufferBytes) / 1048576))
+                FileHandle.standardOutput.synchronizeFile()
+            }
+        }
+        print(String(format: "peak resident memory: %.0f MiB", Double(EngineBenchmark.peakResidentBytes()) / 1048576))
+    }
+}

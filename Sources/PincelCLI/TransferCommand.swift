@@ -1,0 +1,202 @@
+import ArgumentParser
+import Foundation
+import Pincel
+
+/// `pincel --content C --style S --output O`: the style transfer.
+struct TransferCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "transfer",
+        abstract: "Paint the content photo in the style of one or more paintings (the default command)."
+    )
+
+    @Option(help: "The content photo.") var content: String
+    @Option(help: "A style painting (repeat for several).") var style: [String] = []
+    @Option(help: "Where to write the result (.png, .jpg, .webp, .tif).") var output: String
+    @Option(help: "Longer side of the result in pixels.") var size = 512
+    @Option(help: "Objective evaluations.") var iterations = 1000
+    @Option(help: "Weight of the content loss.") var contentWeight: Float = 5
+    @Option(help: "Weight of the style loss.") var styleWeight: Float = 100
+    @Option(help: "Weight of the total-variation smoothing.") var tvWeight: Float = 1e-3
+    @Option(help: "Total-variation norm: l1 or l2.") var tvNorm = "l2"
+    @Option(help: "Start image: noise, content, style, or a file path.") var `init` = "noise"
+    @Option(help: "Optimiser: lbfgs or adam.") var optimizer = "lbfgs"
+    @Option(help: "Step length (L-BFGS, default 1) or learning rate (Adam, default 10).") var learningRate: Float?
+    @Option(help: "Random seed (default: a new one, printed).") var seed: UInt64?
+    @Option(help: "Blend weights for several styles, e.g. 0.7,0.3.") var styleBlend: String?
+    @Option(help: "Style image size relative to --size.") var styleScale: Float = 1
+    @Option(help: "Content layers, e.g. relu4_2 or relu4_2:1,relu5_2:0.5.") var contentLayers = "relu4_2"
+    @Option(help: "Style layers with optional weights, e.g. relu1_1:0.2,relu2_1.")
+    var styleLayers = "relu1_1,relu2_1,relu3_1,relu4_1,relu5_1"
+    @Option(help: "Pooling: max or avg.") var pooling = "max"
+    @Option(help: "Colour preservation: none, luminance, match or yuv.") var preserveColors = "none"
+    @Option(help: "Save an intermediate image every N iterations (0 = never).") var saveEvery = 0
+    @Option(help: "Write iteration, elapsed seconds and each loss term to this CSV file.") var log: String?
+    @Option(help: "Output bits per channel: 8 or 16 (16 for PNG and TIFF).") var outputDepth = 8
+    @Option(help: "JPEG / WebP quality, 1-100.") var quality = 92
+    @Flag(help: "Let pixels leave 0…255 during optimisation (the classic behaviour).") var unbounded = false
+    @Option(help: "L-BFGS history length.") var history = 100
+    @Option(help: "Convolution algorithm: winograd or direct.") var algorithm = "winograd"
+    @Option(help: "Precision: f32 or bf16.") var precision = "f32"
+    @Option(help: "VGG19 weights file (default: $PINCEL_WEIGHTS, then the cache filled by `make weights`).")
+    var weights: String?
+    @Option(help: "Threads (default: all cores).") var threads: Int?
+    @Option(help: "Refuse input images with more pixels than this.") var maxPixels = 100_000_000
+    @Flag(help: "No progress output.") var quiet = false
+
+    mutating func validate() throws {
+        _ = try makeOptions(seed: 0)
+        guard !style.isEmpty else { throw ValidationError("give at least one --style image") }
+        for path in [content] + style where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("no such file: \(path)")
+        }
+        if case .file(let p) = InitialImage(argument: self.`init`), !FileManager.default.fileExists(atPath: p) {
+            throw ValidationError("--init must be noise, content, style or an existing image file; no such file: \(p)")
+        }
+        let ext = (output as NSString).pathExtension.lowercased()
+        guard ["png", "jpg", "jpeg", "webp", "tif", "tiff"].contains(ext) else {
+            throw ValidationError("--output must end in .png, .jpg, .webp or .tif")
+        }
+        let dir = (output as NSString).deletingLastPathComponent
+        guard dir.isEmpty || FileManager.default.fileExists(atPath: dir) else {
+            throw ValidationError("the output folder \(dir) does not exist")
+        }
+        guard outputDepth == 8 || outputDepth == 16 else { throw ValidationError("--output-depth must be 8 or 16") }
+        guard outputDepth == 8 || ["png", "tif", "tiff"].contains(ext) else {
+            throw ValidationError("--output-depth 16 needs a .png or .tif output")
+        }
+        guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
+        guard saveEvery >= 0 else { throw ValidationError("--save-every must be 0 or more") }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    /// All transfer settings from the command line; throws ValidationError on bad values.
+    func makeOptions(seed: UInt64) throws -> TransferOptions {
+        var o = TransferOptions()
+        guard size >= 32 else { throw ValidationError("--size must be at least 32") }
+        guard size * size <= maxPixels, size <= 16384 else {
+            throw ValidationError("--size \(size) is above the pixel limit (\(maxPixels) pixels; see --max-pixels)")
+        }
+        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
+        for (name, v) in [("--content-weight", contentWeight), ("--style-weight", styleWeight), ("--tv-weight", tvWeight)] {
+            guard v.isFinite, v >= 0 else { throw ValidationError("\(name) must be a non-negative number") }
+        }
+        guard styleScale.isFinite, styleScale > 0, styleScale <= 4 else {
+            throw ValidationError("--style-scale must be above 0 and at most 4")
+        }
+        if let lr = learningRate { guard lr.isFinite, lr > 0 else { throw ValidationError("--learning-rate must be positive") } }
+        guard history >= 1 else { throw ValidationError("--history must be at least 1") }
+        o.size = size
+        o.iterations = iterations
+        o.contentWeight = contentWeight
+        o.styleWeight = styleWeight
+        o.tvWeight = tvWeight
+        switch tvNorm {
+        case "l2": o.tvNorm = .l2
+        case "l1": o.tvNorm = .l1(smoothing: 0.01)
+        default: throw ValidationError("--tv-norm must be l1 or l2")
+        }
+        o.initial = InitialImage(argument: self.`init`)
+        guard let opt = OptimizerKind(rawValue: optimizer) else { throw ValidationError("--optimizer must be lbfgs or adam") }
+        o.optimizer = opt
+        o.learningRate = learningRate
+        o.history = history
+        o.bounded = !unbounded
+        o.seed = seed
+        o.styleScale = styleScale
+        if let styleBlend {
+            let ws = styleBlend.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
+            guard ws.allSatisfy({ $0 != nil && $0!.isFinite && $0! >= 0 }) else {
+                throw ValidationError("--style-blend must be non-negative numbers separated by commas")
+            }
+            let weights = ws.compactMap { $0 }
+            guard weights.count == style.count else {
+                throw ValidationError("--style-blend has \(weights.count) weights for \(style.count) --style images; give one per style")
+            }
+            guard weights.reduce(0, +) > 0 else { throw ValidationError("--style-blend weights must not all be zero") }
+            o.styleBlend = weights
+        }
+        do {
+            o.contentLayers = try WeightedLayer.parseList(contentLayers)
+            o.styleLayers = try WeightedLayer.parseList(styleLayers)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        guard let colors = ColorPreservation(rawValue: preserveColors) else {
+            throw ValidationError("--preserve-colors must be none, luminance, match or yuv")
+        }
+        o.colors = colors
+        guard let pool = PoolingMode(rawValue: pooling) else { throw ValidationError("--pooling must be max or avg") }
+        guard let alg = ConvolutionAlgorithm(rawValue: algorithm) else { throw ValidationError("--algorithm must be winograd or direct") }
+        guard let prec = ComputePrecision(rawValue: precision) else { throw ValidationError("--precision must be f32 or bf16") }
+        o.network = NetworkOptions(pooling: pool, algorithm: alg, precision: prec, threads: threads)
+        o.maxPixels = maxPixels
+        return o
+    }
+
+    func run() throws {
+        let seed = self.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        let options = try makeOptions(seed: seed)
+        var reporter = ProgressReporter(quiet: quiet)
+        reporter.note("seed: \(seed)")
+
+        let weightsPath = try WeightsLocator.resolve(explicit: weights)
+        let vgg = try VGG19Weights.load(contentsOf: weightsPath)
+        let contentImage = try ImageIO.load(content, longerSide: size, maxPixels: maxPixels)
+        let styleSide = max(32, Int((Float(size) * styleScale).rounded()))
+        let styles = try style.map { try ImageIO.load($0, longerSide: styleSide, maxPixels: maxPixels) }
+        let (h, w) = (contentImage.shape[1], contentImage.shape[2])
+        var initial: Tensor? = nil
+        switch options.initial {
+        case .style: initial = try ImageIO.resize(styles[0], width: w, height: h)
+        case .file(let p): initial = try ImageIO.resize(ImageIO.load(p, maxPixels: maxPixels), width: w, height: h)
+        case .noise, .content: break
+        }
+
+        let interrupt = InterruptFlag()
+        interrupt.install()
+        var csv = try log.map { try CSVLog(path: $0) }
+        let saveOptions = ImageSaveOptions(bitDepth: outputDepth, quality: quality, text: metadata(seed: seed))
+        let result: TransferResult
+        do {
+            result = try StyleTransfer.run(content: contentImage, styles: styles, weights: vgg, options: options,
+                                           initialImage: initial) { p, current in
+                reporter.report(p)
+                csv?.append(p)
+                if saveEvery > 0, p.iteration % saveEvery == 0, p.iteration < p.total {
+                    let path = Self.intermediatePath(output, iteration: p.iteration)
+                    do { try ImageIO.save(current(), to: path, options: saveOptions) } catch {
+                        reporter.note("warning: could not save \(path): \(error)")
+                    }
+                }
+                return !interrupt.isRaised
+            }
+        } catch let failure as TransferFailure {
+            reporter.finish()
+            try ImageIO.save(failure.lastImage, to: output, options: saveOptions)
+            FileHandle.standardError.write(Data("Error: \(failure.error); the last finite image was written to \(output)\n".utf8))
+            throw ExitCode.failure
+        }
+        if result.interrupted { reporter.finish() }
+        try ImageIO.save(result.image, to: output, options: saveOptions)
+        csv?.appendSaved(result)
+        try csv?.close()
+        reporter.note(String(format: "objective: optimiser %.6g, as saved (8-bit) %.6g; %.1f s, %d iterations",
+                             Double(result.finalTerms.total), Double(result.quantizedTerms.total),
+                             result.seconds, result.iterations))
+        print(output)
+        if result.interrupted { throw ExitCode(130) }
+    }
+
+    /// Text written into the output PNG so a result can be reproduced.
+    func metadata(seed: UInt64) -> [String: String] {
+        let args = CommandLine.arguments.dropFirst().map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        return ["Software": "Pincel \(PincelInfo.version)", "pincel-seed": String(seed),
+                "pincel-command": "pincel \(args)"]
+    }
+
+    static func intermediatePath(_ output: String, iteration: Int) -> String {
+        let ns = output as NSString
+        let ext = ns.pathExtension
+        return String(format: "%@-%05d.%@", ns.deletingPathExtension, iteration, ext)
+    }
+}

@@ -1,0 +1,282 @@
+import Testing
+@testable import Pincel
+
+/// Deterministic generator (SplitMix64) for the optimiser tests.
+private struct OptimizerTestRNG {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    /// Uniform in [lo, hi).
+    mutating func uniform(_ lo: Double, _ hi: Double) -> Double {
+        lo + (hi - lo) * Double(next() >> 11) / Double(1 << 53)
+    }
+}
+
+/// Chained Rosenbrock `Σ 100 (x_{i+1} - x_i²)² + (1 - x_i)²`, evaluated in Double; minimum 0 at (1, …, 1).
+private func rosenbrock(_ x: [Float], _ g: inout [Float]) -> Float {
+    var f = 0.0
+    var grad = [Double](repeating: 0, count: x.count)
+    for i in 0..<(x.count - 1) {
+        let a = Double(x[i]), b = Double(x[i + 1])
+        let t = b - a * a
+        f += 100 * t * t + (1 - a) * (1 - a)
+        grad[i] += -400 * t * a - 2 * (1 - a)
+        grad[i + 1] += 200 * t
+    }
+    for i in 0..<x.count { g[i] = Float(grad[i]) }
+    return Float(f)
+}
+
+/// `f = ½ (x - c)ᵀ Q (x - c)` with `Q = RᵀR + I` (SPD), evaluated in Double.
+private struct Quadratic {
+    let n: Int
+    let q: [Double]      // n × n
+    let center: [Double] // c: the unconstrained minimum
+
+    init(n: Int, center: [Double], seed: UInt64) {
+        var rng = OptimizerTestRNG(state: seed)
+        let r = (0..<(n * n)).map { _ in rng.uniform(-1, 1) / Double(n).squareRoot() }
+        var q = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0..<n {
+                var s = 0.0
+                for k in 0..<n { s += r[k * n + i] * r[k * n + j] }
+                q[i * n + j] = s + (i == j ? 1 : 0)
+            }
+        }
+        self.n = n
+        self.q = q
+        self.center = center
+    }
+
+    func gradient(_ x: [Double]) -> [Double] {
+        (0..<n).map { i in (0..<n).reduce(0.0) { $0 + q[i * n + $1] * (x[$1] - center[$1]) } }
+    }
+
+    func evaluate(_ x: [Float], _ g: inout [Float]) -> Float {
+        let xd = x.map(Double.init)
+        let gd = gradient(xd)
+        var f = 0.0
+        for i in 0..<n { f += 0.5 * (xd[i] - center[i]) * gd[i] }
+        for i in 0..<n { g[i] = Float(gd[i]) }
+        return Float(f)
+    }
+}
+
+/// `x` lies in `[lower, upper]` componentwise.
+private func inBox(_ x: [Float], _ b: Bounds) -> Bool { x.allSatisfy { $0 >= b.lower && $0 <= b.upper } }
+
+// MARK: - L-BFGS
+
+@Test(arguments: [2, 10])
+func lbfgsRosenbrockReachesMinimum(dimension: Int) throws {
+    // Classic fixed step (learning rate 1, default history 100, no bounds) from the standard
+    // start (-1.2, 1, -1.2, 1, …): reaches (1, …, 1) to 1e-3 within 500 evaluations
+    // (measured: about 60-180). Smaller fixed steps (0.5, 0.2) end in the 10-D function's
+    // local minimum near x₁ = -1 instead, so the classic step is what is tested.
+    let opt = try LBFGS(learningRate: 1, bounds: nil)
+    var x = (0..<dimension).map { $0 % 2 == 0 ? Float(-1.2) : 1 }
+    let result = try opt.minimize(x: &x, evaluations: 500, objective: rosenbrock)
+    #expect(result.evaluations == 500)
+    #expect(result.stopReason == .evaluationBudget)
+    for v in x { #expect(abs(v - 1) < 1e-3) }
+    #expect(result.finalValue < 1e-6)
+    #expect(opt.storedPairs <= opt.historySize)
+}
+
+@Test func lbfgsConvexQuadraticReachesKnownMinimum() throws {
+    var rng = OptimizerTestRNG(state: 1)
+    let n = 30
+    let center = (0..<n).map { _ in rng.uniform(-5, 5) }
+    let quad = Quadratic(n: n, center: center, seed: 2)
+    let opt = try LBFGS(historySize: 10, bounds: nil)
+    var x = [Float](repeating: 0, count: n)
+    let result = try opt.minimize(x: &x, evaluations: 100) { x, g in quad.evaluate(x, &g) }
+    for i in 0..<n { #expect(abs(Double(x[i]) - center[i]) < 1e-4) }
+    #expect(result.finalValue < 1e-8)
+}
+
+@Test func lbfgsBoundedSeparableQuadraticStopsOnTheBound() throws {
+    // f = Σ cᵢ (xᵢ - aᵢ)² with aᵢ in [-100, 355] and box [0, 255]: the constrained minimum is
+    // clamp(a). Every evaluated point must lie in the box.
+    var rng = OptimizerTestRNG(state: 9)
+    let n = 50
+    let a = (0..<n).map { _ in rng.uniform(-100, 355) }
+    let c = (0..<n).map { _ in rng.uniform(0.1, 10) }
+    let opt = try LBFGS()   // default bounds: pixels 0…255
+    #expect(opt.bounds == .pixelRange)
+    var x = (0..<n).map { _ in Float(rng.uniform(-50, 300)) }   // start partly outside: projected first
+    var outside = 0
+    try opt.minimize(x: &x, evaluations: 200) { x, g in
+        if !inBox(x, .pixelRange) { outside += 1 }
+        var f = 0.0
+        for i in 0..<n {
+            let d = Double(x[i]) - a[i]
+            f += c[i] * d * d
+            g[i] = Float(2 * c[i] * d)
+        }
+        return Float(f)
+    }
+    #expect(outside == 0)
+    #expect(inBox(x, .pixelRange))
+    #expect(a.contains { $0 < 0 } && a.contains { $0 > 255 })
+    for i in 0..<n { #expect(abs(Double(x[i]) - min(max(a[i], 0), 255)) < 1e-3) }
+}
+
+@Test func lbfgsBoundedCoupledQuadraticSatisfiesKKT() throws {
+    // Coupled SPD quadratic whose unconstrained minimum lies well outside [0, 1]ⁿ. The constrained
+    // minimiser is checked by the KKT conditions computed in Double: at a free variable the
+    // gradient vanishes, at the lower bound it is ≥ 0, at the upper bound ≤ 0.
+    var rng = OptimizerTestRNG(state: 4)
+    let n = 20
+    let center = (0..<n).map { _ in rng.uniform(-3, 4) }
+    let quad = Quadratic(n: n, center: center, seed: 5)
+    let box = Bounds(lower: 0, upper: 1)
+    let opt = try LBFGS(historySize: 10, bounds: box)
+    var x = [Float](repeating: 0.5, count: n)
+    var outside = 0
+    try opt.minimize(x: &x, evaluations: 300) { x, g in
+        if !inBox(x, box) { outside += 1 }
+        return quad.evaluate(x, &g)
+    }
+    #expect(outside == 0)
+    let g = quad.gradient(x.map(Double.init))
+    var atBound = 0
+    for i in 0..<n {
+        if x[i] == box.lower {
+            atBound += 1
+            #expect(g[i] >= -1e-4)
+        } else if x[i] == box.upper {
+            atBound += 1
+            #expect(g[i] <= 1e-4)
+        } else {
+            #expect(abs(g[i]) < 1e-4, "free variable \(i) at \(x[i]) has gradient \(g[i])")
+        }
+    }
+    #expect(atBound > 0)
+    #expect(atBound < n)
+    // And it is lower than at the clamped unconstrained minimum, a feasible point.
+    var scratch = [Float](repeating: 0, count: n)
+    let clamped = center.map { Float(min(max($0, 0), 1)) }
+    #expect(quad.evaluate(x, &scratch) <= quad.evaluate(clamped, &scratch))
+}
+
+@Test func lbfgsRejectsInvalidSettings() {
+    #expect(throws: OptimizerError.self) { try LBFGS(historySize: 0) }
+    #expect(throws: OptimizerError.self) { try LBFGS(learningRate: 0) }
+    #expect(throws: OptimizerError.self) { try LBFGS(bounds: Bounds(lower: 1, upper: 0)) }
+}
+
+// MARK: - Adam
+
+@Test func adamConvexQuadraticReachesKnownMinimum() throws {
+    var rng = OptimizerTestRNG(state: 12)
+    let n = 10
+    let center = (0..<n).map { _ in rng.uniform(-2, 2) }
+    let quad = Quadratic(n: n, center: center, seed: 13)
+    let opt = try Adam(learningRate: 0.05, bounds: nil)
+    var x = [Float](repeating: 0, count: n)
+    try opt.minimize(x: &x, evaluations: 3000) { x, g in quad.evaluate(x, &g) }
+    for i in 0..<n { #expect(abs(Double(x[i]) - center[i]) < 1e-3) }
+    #expect(opt.stepCount == 2999)
+}
+
+@Test func adamWithBoundsStopsOnTheBound() throws {
+    var rng = OptimizerTestRNG(state: 14)
+    let n = 40
+    let a = (0..<n).map { _ in rng.uniform(-100, 355) }
+    let opt = try Adam(learningRate: 2)   // default bounds 0…255
+    var x = [Float](repeating: 128, count: n)
+    var outside = 0
+    try opt.minimize(x: &x, evaluations: 1500) { x, g in
+        if !inBox(x, .pixelRange) { outside += 1 }
+        var f = 0.0
+        for i in 0..<n {
+            let d = Double(x[i]) - a[i]
+            f += d * d
+            g[i] = Float(2 * d)
+        }
+        return Float(f)
+    }
+    #expect(outside == 0)
+    for i in 0..<n { #expect(abs(Double(x[i]) - min(max(a[i], 0), 255)) < 0.05) }
+}
+
+@Test func adamFirstStepMovesEachCoordinateByTheLearningRate() throws {
+    // With bias correction the first Adam step is -lr · sign(g) (up to ε).
+    let opt = try Adam(learningRate: 0.1, bounds: nil)
+    var x: [Float] = [1, 2, 3]
+    try opt.step(&x, value: 0, gradient: [5, -0.01, 300])
+    #expect(abs(x[0] - 0.9) < 1e-6)
+    #expect(abs(x[1] - 2.1) < 1e-5)
+    #expect(abs(x[2] - 2.9) < 1e-6)
+}
+
+// MARK: - Driver
+
+@Test func minimizeCountsEvaluationsAndZeroesTheGradient() throws {
+    let opt = try LBFGS(bounds: nil)
+    var x: [Float] = [3, -4]
+    var calls = 0
+    var dirty = 0
+    let result = try opt.minimize(x: &x, evaluations: 7) { x, g in
+        calls += 1
+        if g.contains(where: { $0 != 0 }) { dirty += 1 }
+        g[0] = 2 * x[0]
+        g[1] = 2 * x[1]
+        return x[0] * x[0] + x[1] * x[1]
+    }
+    #expect(calls == 7)
+    #expect(dirty == 0)
+    #expect(result.evaluations == 7)
+    #expect(result.finalValue == x[0] * x[0] + x[1] * x[1])
+}
+
+@Test func minimizeStopsWhenTheCallerSaysSo() throws {
+    let opt = try Adam(learningRate: 0.1, bounds: nil)
+    var x: [Float] = [3]
+    var calls = 0
+    var seen: [Int] = []
+    let result = try opt.minimize(x: &x, evaluations: 100, objective: { x, g in
+        calls += 1
+        g[0] = 2 * x[0]
+        return x[0] * x[0]
+    }, onEvaluation: { k, _, point in
+        seen.append(k)
+        #expect(point.count == 1)
+        return k < 4
+    })
+    #expect(calls == 4)
+    #expect(seen == [1, 2, 3, 4])
+    #expect(result.stopReason == .stoppedByCaller)
+    #expect(result.evaluations == 4)
+}
+
+@Test func minimizeStopsOnTolerance() throws {
+    let opt = try LBFGS(historySize: 5, bounds: nil)
+    var x: [Float] = [3, -4, 1]
+    let result = try opt.minimize(x: &x, evaluations: 1000,
+                                  tolerance: ConvergenceTolerance(projectedGradient: 1e-4)) { x, g in
+        for i in 0..<3 { g[i] = 2 * x[i] }
+        return x.reduce(0) { $0 + $1 * $1 }
+    }
+    #expect(result.stopReason == .converged)
+    #expect(result.evaluations < 50)
+    for v in x { #expect(abs(v) < 1e-4) }
+}
+
+@Test func minimizeThrowsOnNonFiniteValue() throws {
+    let opt = try LBFGS(bounds: nil)
+    var x: [Float] = [1]
+    #expect(throws: OptimizerError.nonFiniteValue(evaluation: 1, value: .infinity)) {
+        try opt.minimize(x: &x, evaluations: 3) { _, _ in .infinity }
+    }
+    #expect(throws: OptimizerError.self) {
+        try opt.minimize(x: &x, evaluations: 0) { _, _ in 0 }
+    }
+}
