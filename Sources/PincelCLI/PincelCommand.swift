@@ -6,12 +6,13 @@ struct PincelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pincel",
         abstract: "Neural style transfer (Gatys, Ecker & Bethge) on the CPU.",
-        discussion: """
-        Exit codes: 0 success; 1 a file, the weights or the run failed; 64 invalid options;
-        130 interrupted (Ctrl-C; the current image is saved first).
-        """,
+        discussion: exitCodes,
         version: PincelInfo.version,
         subcommands: [TransferCommand.self, BenchCommand.self],
         defaultSubcommand: TransferCommand.self
     )
+
+    /// The exit-code summary shown by `pincel --help` and `pincel transfer --help` (one paragraph).
+    static let exitCodes = "Exit codes: 0 success; 1 a file, the weights or the run failed; 64 invalid options; "
+        + "130 interrupted (Ctrl-C or SIGTERM; the current image is saved first)."
 }

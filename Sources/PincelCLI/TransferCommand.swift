@@ -6,7 +6,8 @@ import Pincel
 struct TransferCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "transfer",
-        abstract: "Paint the content photo in the style of one or more paintings (the default command)."
+        abstract: "Paint the content photo in the style of one or more paintings (the default command).",
+        discussion: PincelCommand.exitCodes
     )
 
     @Option(help: "The content photo.") var content: String
@@ -46,8 +47,9 @@ struct TransferCommand: ParsableCommand {
     mutating func validate() throws {
         _ = try makeOptions(seed: 0)
         guard !style.isEmpty else { throw ValidationError("give at least one --style image") }
-        for path in [content] + style where !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("no such file: \(path)")
+        for (flag, path) in [("--content", content)] + style.map({ ("--style", $0) })
+        where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("\(flag): no such file: \(path)")
         }
         if case .file(let p) = InitialImage(argument: self.`init`), !FileManager.default.fileExists(atPath: p) {
             throw ValidationError("--init must be noise, content, style or an existing image file; no such file: \(p)")
@@ -59,6 +61,15 @@ struct TransferCommand: ParsableCommand {
         let dir = (output as NSString).deletingLastPathComponent
         guard dir.isEmpty || FileManager.default.fileExists(atPath: dir) else {
             throw ValidationError("the output folder \(dir) does not exist")
+        }
+        if let log {
+            var isFolder: ObjCBool = false
+            // Not NSString.deletingLastPathComponent: it traps on one-character paths such as "." (Foundation 6.3).
+            let logDir = log.lastIndex(of: "/").map { String(log[..<$0]) } ?? ""
+            let exists = FileManager.default.fileExists(atPath: log, isDirectory: &isFolder)
+            guard !(exists && isFolder.boolValue), logDir.isEmpty || FileManager.default.fileExists(atPath: logDir) else {
+                throw ValidationError("--log \(log) cannot be written; give a .csv file path in an existing folder")
+            }
         }
         guard outputDepth == 8 || outputDepth == 16 else { throw ValidationError("--output-depth must be 8 or 16") }
         guard outputDepth == 8 || ["png", "tif", "tiff"].contains(ext) else {
@@ -115,11 +126,11 @@ struct TransferCommand: ParsableCommand {
             guard weights.reduce(0, +) > 0 else { throw ValidationError("--style-blend weights must not all be zero") }
             o.styleBlend = weights
         }
-        do {
-            o.contentLayers = try WeightedLayer.parseList(contentLayers)
-            o.styleLayers = try WeightedLayer.parseList(styleLayers)
-        } catch {
-            throw ValidationError("\(error)")
+        do { o.contentLayers = try WeightedLayer.parseList(contentLayers) } catch {
+            throw ValidationError("--content-layers: \(error)")
+        }
+        do { o.styleLayers = try WeightedLayer.parseList(styleLayers) } catch {
+            throw ValidationError("--style-layers: \(error)")
         }
         guard let colors = ColorPreservation(rawValue: preserveColors) else {
             throw ValidationError("--preserve-colors must be none, luminance, match or yuv")
@@ -145,6 +156,7 @@ struct TransferCommand: ParsableCommand {
         let styleSide = max(32, Int((Float(size) * styleScale).rounded()))
         let styles = try style.map { try ImageIO.load($0, longerSide: styleSide, maxPixels: maxPixels) }
         let (h, w) = (contentImage.shape[1], contentImage.shape[2])
+        reporter.note("content \(w)x\(h), style " + styles.map { "\($0.shape[2])x\($0.shape[1])" }.joined(separator: ", "))
         var initial: Tensor? = nil
         switch options.initial {
         case .style: initial = try ImageIO.resize(styles[0], width: w, height: h)
