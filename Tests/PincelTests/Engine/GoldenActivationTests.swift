@@ -40,11 +40,11 @@ struct GoldenActivationTests {
         return worst
     }
 
-    /// Tolerances (largest error over all rows above), stated from measurements on the real
-    /// weights: direct f32 and Winograd f32 agree with float64 numpy to about 1e-6 and 1e-5;
-    /// bf16 storage (8-bit mantissa) drifts to about 1e-2 by relu5_1.
+    /// Tolerances on the largest error over all rows above, from measurements on the real
+    /// weights: direct f32 ≤ 2e-5 (measured ≤ 1.7e-6), Winograd f32 ≤ 1e-4 (measured ≤ 1e-5),
+    /// direct bf16 ≤ 5e-2 (measured ≤ 2.5e-2; bf16 keeps 8 mantissa bits).
     @Test(arguments: [
-        (ConvolutionAlgorithm.direct, ComputePrecision.f32, 1e-4),
+        (ConvolutionAlgorithm.direct, ComputePrecision.f32, 2e-5),
         (ConvolutionAlgorithm.winograd, ComputePrecision.f32, 1e-4),
         (ConvolutionAlgorithm.direct, ComputePrecision.bf16, 5e-2),
     ])
@@ -74,6 +74,8 @@ struct GoldenActivationTests {
         var image = Self.image()
         image.data[0] += 40
         let a = try #require(try net.forward(image)["relu1_1"])
-        #expect(Self.worstError(a, Self.golden[0]) > 1e-2)
+        let err = Self.worstError(a, Self.golden[0])
+        print("golden perturbed image relu1_1: worst relative error \(err)")
+        #expect(err > 1e-2)
     }
 }
