@@ -62,8 +62,8 @@ struct LogRow {
             let content = try PNGImage(contentsOf: CLIPaths.astronaut)
             let diff = meanAbsDifference(out, boxDownsampled(content, to: 64))
             let spread = standardDeviation(out.rgb)
-            // Measured: about 50 levels from the content, spread about 60.
-            #expect(diff > 15, "output is too close to the content photo: mean |Δ| \(diff)")
+            // Measured: mean |Δ| 82.7 levels from the content, standard deviation 61.9.
+            #expect(diff > 30, "output is too close to the content photo: mean |Δ| \(diff)")
             #expect(spread > 10, "output is nearly flat: standard deviation \(spread)")
 
             // The text metadata that makes a result reproducible.
@@ -78,8 +78,8 @@ struct LogRow {
 
     /// Same seed and arguments (run in two folders, so even the recorded command is equal) → same bytes.
     @Test func sameSeedGivesIdenticalFiles() throws {
-        let args = ["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--size", "48",
-                    "--iterations", "8", "--seed", "11", "--quiet", "--output", "same.png"]
+        let args = ["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--size", "32",
+                    "--iterations", "4", "--seed", "11", "--quiet", "--output", "same.png"]
         let files = try (0..<2).map { _ in
             try withTemporaryDirectory { dir -> Data in
                 let r = try runPincel(args, in: dir, timeout: 120)
@@ -88,7 +88,7 @@ struct LogRow {
                 return try Data(contentsOf: dir.appendingPathComponent("same.png"))
             }
         }
-        #expect(files[0].count > 1000)
+        #expect(files[0].count > 500)
         #expect(files[0] == files[1], "two runs with --seed 11 wrote different files")
     }
 
@@ -104,13 +104,13 @@ struct LogRow {
             var dataRows = 0
             while Date() < deadline, run.process.isRunning {
                 dataRows = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").count - 1
-                if dataRows >= 3 { break }
+                if dataRows >= 2 { break }
                 usleep(50_000)
             }
-            if dataRows < 3 {
+            if dataRows < 2 {
                 kill(run.pid, SIGKILL)
                 let r = try run.wait(timeout: 10)
-                Issue.record("the log never reached 3 rows: \(r.summary)")
+                Issue.record("the log never reached 2 rows: \(r.summary)")
                 return
             }
             kill(run.pid, signal)
@@ -120,7 +120,7 @@ struct LogRow {
             #expect(r.stdout == "out.png\n", "stdout: \(r.stdout)")
             let rows = try LogRow.read(log)
             #expect(rows.last?.iteration == "saved", "last row: \(String(describing: rows.last?.iteration))")
-            #expect(rows.count >= 4 && rows.count < 100, "stopped after \(rows.count - 1) iterations")
+            #expect(rows.count >= 3 && rows.count < 100, "stopped after \(rows.count - 1) iterations")
             let out = try PNGImage(contentsOf: dir.appendingPathComponent("out.png").path)
             #expect(out.width == 64 && out.height == 64)
             #expect(out.text["pincel-seed"] == "5")

@@ -31,4 +31,13 @@ import Testing
         #expect((0..<3).map { png.value(x: 17, y: 300, channel: $0) } == [120, 13, 26])
         #expect((0..<3).map { png.value(x: 0, y: 0, channel: $0) } == [154, 147, 151])
     }
+
+    @Test func boxDownsampleMatchesNumPy() throws {
+        let small = boxDownsampled(try PNGImage(contentsOf: CLIPaths.astronaut), to: 64)
+        #expect(small.width == 64 && small.height == 64)
+        #expect(Array(small.rgb[0..<3]) == [186.65625, 181.40625, 180.90625])
+        let i = (10 * 64 + 20) * 3
+        #expect(Array(small.rgb[i..<(i + 3)]) == [109.359375, 86.75, 38.859375])
+        #expect(abs(small.rgb.reduce(0, +) / Double(small.rgb.count) - 114.59900410970052) < 1e-9)
+    }
 }
