@@ -30,23 +30,25 @@ struct BenchCommand: ParsableCommand {
 
     var parsedSizes: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
 
+    /// Writes a line to stdout at once (print is buffered when stdout is a file).
+    func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
     func run() throws {
         let path = try WeightsLocator.resolve(explicit: weights)
         let vgg = try VGG19Weights.load(contentsOf: path)
         let modes: [(ConvolutionAlgorithm, ComputePrecision)] = [(.direct, .f32), (.winograd, .f32), (.direct, .bf16)]
-        print("# VGG19 forward+backward to the image, conv1_1…relu5_1, median of \(repetitions)")
-        print("# threads: \(threads ?? ComputeThreads.current), \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        print("size  algorithm  precision  median_s  GFLOP/s  buffers_MiB")
+        emit("# VGG19 forward+backward to the image, conv1_1…relu5_1, median of \(repetitions)")
+        emit("# threads: \(threads ?? ComputeThreads.current), \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        emit("size  algorithm  precision  median_s  GFLOP/s  buffers_MiB")
         for size in parsedSizes {
             for (alg, prec) in modes {
                 let r = try EngineBenchmark.run(weights: vgg, size: size,
                                                 options: NetworkOptions(algorithm: alg, precision: prec, threads: threads),
                                                 repetitions: repetitions)
-                print(String(format: "%4d  %-9@  %-9@  %8.3f  %7.1f  %11.0f", size, alg.rawValue as NSString,
+                emit(String(format: "%4d  %-9@  %-9@  %8.3f  %7.1f  %11.0f", size, alg.rawValue as NSString,
                              prec.rawValue as NSString, r.median, r.gflops, Double(r.bufferBytes) / 1048576))
-                FileHandle.standardOutput.synchronizeFile()
             }
         }
-        print(String(format: "peak resident memory: %.0f MiB", Double(EngineBenchmark.peakResidentBytes()) / 1048576))
+        emit(String(format: "peak resident memory: %.0f MiB", Double(EngineBenchmark.peakResidentBytes()) / 1048576))
     }
 }

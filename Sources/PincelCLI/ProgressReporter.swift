@@ -15,6 +15,7 @@ struct ProgressReporter {
         let rate = p.elapsed > 0 ? Double(p.iteration) / p.elapsed : 0
         let eta = rate > 0 ? Double(p.total - p.iteration) / rate : 0
         let loss = String(format: "%.4g", Double(p.terms.total))
+        let label = p.scales > 1 ? self.label + "[scale \(p.scale)/\(p.scales) \(p.side) px] " : self.label
         if isTerminal {
             let width = 24
             let filled = p.total > 0 ? min(width, width * p.iteration / p.total) : 0

@@ -36,6 +36,10 @@ struct TransferCommand: ParsableCommand {
     @Option(help: "JPEG / WebP quality, 1-100.") var quality = 92
     @Flag(help: "Let pixels leave 0…255 during optimisation (the classic behaviour).") var unbounded = false
     @Option(help: "L-BFGS history length.") var history = 100
+    @Option(help: "Coarse-to-fine scales (default: from 128 px doubling up to --size; 1 = single scale).")
+    var scales: Int?
+    @Option(help: "Iterations per scale, smallest first, e.g. 400,200,100 (overrides --iterations).")
+    var scaleIterations: String?
     @Option(help: "Convolution algorithm: winograd or direct.") var algorithm = "winograd"
     @Option(help: "Precision: f32 or bf16.") var precision = "f32"
     @Option(help: "VGG19 weights file (default: $PINCEL_WEIGHTS, then the cache filled by `make weights`).")
@@ -141,6 +145,24 @@ struct TransferCommand: ParsableCommand {
         guard let prec = ComputePrecision(rawValue: precision) else { throw ValidationError("--precision must be f32 or bf16") }
         o.network = NetworkOptions(pooling: pool, algorithm: alg, precision: prec, threads: threads)
         o.maxPixels = maxPixels
+        if let scales, scales < 1 { throw ValidationError("--scales must be at least 1") }
+        o.scales = scales
+        if let scaleIterations {
+            let its = scaleIterations.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !its.isEmpty, its.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+                throw ValidationError("--scale-iterations must be positive whole numbers separated by commas")
+            }
+            o.scaleIterations = its.compactMap { $0 }
+            if let scales, scales != its.count {
+                throw ValidationError("--scale-iterations lists \(its.count) scales but --scales is \(scales)")
+            }
+        }
+        do {
+            let plan = try ScalePlan(size: size, iterations: iterations, scales: o.scales, scaleIterations: o.scaleIterations)
+            o.iterations = plan.iterations
+        } catch {
+            throw ValidationError("\(error)")
+        }
         return o
     }
 

@@ -2,8 +2,14 @@ import Foundation
 
 /// Where a running transfer is, reported after each objective evaluation.
 public struct TransferProgress: Sendable {
+    /// Evaluations so far over all scales, 1-based.
     public var iteration: Int
+    /// Evaluations over all scales.
     public var total: Int
+    /// Current scale (1-based, smallest first) of `scales`, and its longer side.
+    public var scale: Int = 1
+    public var scales: Int = 1
+    public var side: Int = 0
     public var terms: GatysObjective.Terms
     /// Seconds since optimisation started (targets excluded).
     public var elapsed: Double
@@ -11,7 +17,7 @@ public struct TransferProgress: Sendable {
 
 /// What a transfer produced.
 public struct TransferResult: Sendable {
-    /// The result, RGB `[3, H, W]`, 0…255 (not yet quantised).
+    /// The result, RGB `[3, H, W]` at the content's size, 0…255 (not yet quantised).
     public var image: Tensor
     /// Objective terms at the last evaluation (the optimiser's own value).
     public var finalTerms: GatysObjective.Terms
@@ -25,9 +31,14 @@ public struct TransferResult: Sendable {
     public var seconds: Double
 }
 
-/// Gatys, Ecker & Bethge's neural style transfer.
+/// Gatys, Ecker & Bethge's neural style transfer, coarse to fine.
 public enum StyleTransfer {
     /// Runs a transfer on images already loaded and sized.
+    ///
+    /// With several scales (see ``ScalePlan``) the transfer first runs on the images
+    /// shrunk (Lanczos) to the smallest scale, then upsamples its result as the start of
+    /// the next scale, with style targets recomputed at each scale from the style images
+    /// shrunk by the same factor.
     ///
     /// - Parameters:
     ///   - content: RGB `[3, H, W]`, 0…255; the result has its size.
@@ -35,19 +46,104 @@ public enum StyleTransfer {
     ///   - initialImage: the image for `.style` / `.file` starts, RGB at the content's size
     ///     (ignored for `.noise` and `.content`).
     ///   - progress: called after every evaluation with the state and a function that gives
-    ///     the current image as RGB; return `false` to stop (the current image is kept).
+    ///     the current image as RGB at the current scale; return `false` to stop (the
+    ///     current image is kept).
     public static func run(content: Tensor, styles: [Tensor], weights: VGG19Weights, options: TransferOptions,
                            initialImage: Tensor? = nil,
-                           progress: (TransferProgress, () -> Tensor) -> Bool = { _, _ in true }) throws -> TransferResult {
+                           progress: (TransferProgress, @escaping () -> Tensor) -> Bool = { _, _ in true }) throws -> TransferResult {
         guard content.shape.count == 3, content.shape[0] == 3 else {
             throw VGGError.badShape(expected: [3, -1, -1], got: content.shape, what: "content image")
         }
+        guard !styles.isEmpty else { throw TransferError.invalidOption("at least one style image is needed") }
         let (height, width) = (content.shape[1], content.shape[2])
-        let luminanceOnly = options.colors == .luminance
-        let contentLuma = ColorSpace.luminance(content)
+        let size = max(height, width)
+        let plan = try ScalePlan(size: size, iterations: options.iterations, scales: options.scales,
+                                 scaleIterations: options.scaleIterations)
+        let network = try VGG19Network(weights: weights, taps: GatysObjective.taps(for: options), options: options.network)
+        let clock = DispatchTime.now().uptimeNanoseconds
+        var x: [Float] = []
+        var done = 0
+        var outcome = ScaleOutcome(x: [], terms: .init(), quantized: .init(), evaluations: 0, interrupted: false)
+        var current = content
+        for (k, step) in plan.steps.enumerated() {
+            let last = k + 1 == plan.steps.count
+            current = last ? content : try ImageIO.resize(content, longerSide: step.side)
+            let factor = Double(step.side) / Double(size)
+            let scaledStyles = last ? styles : try styles.map { style in
+                try ImageIO.resize(style, longerSide: max(32, Int((Double(max(style.shape[1], style.shape[2])) * factor).rounded())))
+            }
+            let (h, w) = (current.shape[1], current.shape[2])
+            let start: [Float]
+            if k == 0 {
+                let initial = try initialImage.map { try ImageIO.resize($0, width: w, height: h) }
+                start = try Self.start(options: options, content: current, initialImage: initial,
+                                       luminanceOnly: options.colors == .luminance, height: h, width: w)
+            } else {
+                start = try upsample(x, channels: x.count / (outcome.height * outcome.width),
+                                     from: (outcome.height, outcome.width), to: (h, w), bounded: options.bounded)
+            }
+            outcome = try optimise(content: current, styles: scaledStyles, start: start, network: network,
+                                   options: options, iterations: step.iterations, measureQuantized: last,
+                                   clock: clock) { p, image in
+                var p = p
+                p.iteration += done
+                p.total = plan.iterations
+                p.scale = k + 1
+                p.scales = plan.steps.count
+                p.side = step.side
+                return progress(p, image)
+            }
+            x = outcome.x
+            done += outcome.evaluations
+            if outcome.interrupted { break }
+        }
+        var image = displayable(x, content: current, colors: options.colors)
+        if image.shape != content.shape {  // stopped before the last scale
+            image = try ImageIO.resize(image, width: width, height: height)
+            image.data = image.data.map { min(max($0, 0), 255) }
+        }
+        return TransferResult(image: image, finalTerms: outcome.terms, quantizedTerms: outcome.quantized,
+                              iterations: done, interrupted: outcome.interrupted,
+                              seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
+    }
 
-        // What the optimiser sees.
-        let targetContent = luminanceOnly ? contentLuma : content
+    struct ScaleOutcome {
+        var x: [Float]
+        var terms: GatysObjective.Terms
+        var quantized: GatysObjective.Terms
+        var evaluations: Int
+        var interrupted: Bool
+        var height = 0
+        var width = 0
+    }
+
+    /// The image the user sees for optimisation variable `x` (RGB, or luminance combined
+    /// with the content's chroma).
+    static func displayable(_ x: [Float], content: Tensor, colors: ColorPreservation) -> Tensor {
+        let (h, w) = (content.shape[1], content.shape[2])
+        let t = Tensor(shape: [x.count / (h * w), h, w], data: x)
+        switch colors {
+        case .luminance: return ColorSpace.combine(luminance: t, chromaOf: content)
+        case .yuv: return ColorSpace.combine(luminance: ColorSpace.luminance(t), chromaOf: content)
+        case .none, .match: return t
+        }
+    }
+
+    /// Lanczos upsampling of a `[channels, H, W]` variable to a new size.
+    static func upsample(_ x: [Float], channels: Int, from: (Int, Int), to: (Int, Int), bounded: Bool) throws -> [Float] {
+        let rgb = channels == 3 ? x : x + x + x
+        let resized = try ImageIO.resize(Tensor(shape: [3, from.0, from.1], data: rgb), width: to.1, height: to.0)
+        let out = channels == 3 ? resized.data : Array(resized.data.prefix(to.0 * to.1))
+        return bounded ? out.map { min(max($0, 0), 255) } : out
+    }
+
+    /// One scale: builds the targets and runs the optimiser from `start`.
+    static func optimise(content: Tensor, styles: [Tensor], start: [Float], network: VGG19Network,
+                         options: TransferOptions, iterations: Int, measureQuantized: Bool, clock: UInt64,
+                         progress: (TransferProgress, @escaping () -> Tensor) -> Bool) throws -> ScaleOutcome {
+        let (height, width) = (content.shape[1], content.shape[2])
+        let contentLuma = ColorSpace.luminance(content)
+        let targetContent = options.colors == .luminance ? contentLuma : content
         let targetStyles: [Tensor] = styles.map { style in
             switch options.colors {
             case .luminance: return ColorSpace.matchMeanAndSpread(ColorSpace.luminance(style), to: contentLuma)
@@ -55,10 +151,6 @@ public enum StyleTransfer {
             case .none, .yuv: return style
             }
         }
-        var x = try start(options: options, content: content, initialImage: initialImage,
-                          luminanceOnly: luminanceOnly, height: height, width: width)
-
-        let network = try VGG19Network(weights: weights, taps: GatysObjective.taps(for: options), options: options.network)
         let objective = try GatysObjective(network: network, content: targetContent, styles: targetStyles,
                                            blend: options.styleBlend, options: options)
         let optimizer: Optimizer = switch options.optimizer {
@@ -66,49 +158,39 @@ public enum StyleTransfer {
                                bounds: options.bounded ? .pixelRange : nil)
         case .adam: try Adam(learningRate: options.effectiveLearningRate, bounds: options.bounded ? .pixelRange : nil)
         }
-
-        let channels = x.count / (height * width)
-        func displayable(_ v: [Float]) -> Tensor {
-            let t = Tensor(shape: [channels, height, width], data: v)
-            switch options.colors {
-            case .luminance: return ColorSpace.combine(luminance: t, chromaOf: content)
-            case .yuv: return ColorSpace.combine(luminance: ColorSpace.luminance(t), chromaOf: content)
-            case .none, .match: return t
-            }
-        }
-
-        let start = DispatchTime.now().uptimeNanoseconds
+        var x = start
         var lastFinite = x
         var interrupted = false
         var evaluations = 0
         do {
-            let result = try optimizer.minimize(x: &x, evaluations: options.iterations, objective: { v, g in
+            let result = try optimizer.minimize(x: &x, evaluations: iterations, objective: { v, g in
                 try objective.evaluate(v, gradient: &g)
             }, onEvaluation: { k, _, v in
                 evaluations = k
                 lastFinite = v
-                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                let keepGoing = progress(TransferProgress(iteration: k, total: options.iterations,
-                                                          terms: objective.terms, elapsed: elapsed),
-                                         { displayable(v) })
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
+                let keepGoing = progress(TransferProgress(iteration: k, total: iterations, terms: objective.terms,
+                                                          elapsed: elapsed),
+                                         { displayable(v, content: content, colors: options.colors) })
                 if !keepGoing { interrupted = true }
                 return keepGoing
             })
             evaluations = result.evaluations
         } catch OptimizerError.nonFiniteValue(let k, _) {
-            throw TransferFailure(error: .nonFinite(iteration: k), lastImage: displayable(lastFinite))
+            throw TransferFailure(error: .nonFinite(iteration: k),
+                                  lastImage: displayable(lastFinite, content: content, colors: options.colors))
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let finalTerms = objective.terms
-
-        // The objective of the image as it will be saved: 8-bit rounded and clamped.
-        var quantized = x.map { min(max($0.rounded(), 0), 255) }
-        var scratch = [Float](repeating: 0, count: x.count)
-        _ = try objective.evaluate(quantized, gradient: &scratch)
-        let quantizedTerms = objective.terms
-        quantized = []
-        return TransferResult(image: displayable(x), finalTerms: finalTerms, quantizedTerms: quantizedTerms,
-                              iterations: evaluations, interrupted: interrupted, seconds: seconds)
+        let terms = objective.terms
+        var quantizedTerms = terms
+        if measureQuantized {
+            // The objective of the image as it will be saved: 8-bit rounded and clamped.
+            let quantized = x.map { min(max($0.rounded(), 0), 255) }
+            var scratch = [Float](repeating: 0, count: x.count)
+            _ = try objective.evaluate(quantized, gradient: &scratch)
+            quantizedTerms = objective.terms
+        }
+        return ScaleOutcome(x: x, terms: terms, quantized: quantizedTerms, evaluations: evaluations,
+                            interrupted: interrupted, height: height, width: width)
     }
 
     /// The starting point of the optimisation, flattened `[C, H, W]`.

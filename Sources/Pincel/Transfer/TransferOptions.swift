@@ -64,6 +64,10 @@ public struct TransferOptions: Sendable {
     public var styleLayers = ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"].map { WeightedLayer(name: $0) }
     public var colors: ColorPreservation = .none
     public var network = NetworkOptions()
+    /// Coarse-to-fine scales: `nil` = automatic (see ``ScalePlan``), 1 = single scale.
+    public var scales: Int? = nil
+    /// Iterations per scale, smallest first (overrides the automatic split).
+    public var scaleIterations: [Int]? = nil
     /// Maximum pixels of an input image.
     public var maxPixels = 100_000_000
 

@@ -130,6 +130,7 @@ final class NetworkPlan {
         func gradientView(_ opIndex: Int, _ desc: MemoryDesc) throws -> DNNLMemory {
             try DNNLMemory(desc, sharing: buffers[(opIndex + 2) % 2], engine: engine)
         }
+        var imageGradient: DNNLMemory?
         for k in stride(from: deepest, through: 0, by: -1) {
             let op = ops[k]
             let diffOut = try gradientView(k, op.dst.desc)
@@ -137,22 +138,28 @@ final class NetworkPlan {
                 let pd = try DNNLPrimitiveDesc(reorderFrom: grads[t].desc, to: op.dst.desc, engine: engine, accumulate: k != deepest)
                 backwardSteps.append(try DNNLPrimitive(pd, args: [(DNNL_ARG_FROM, grads[t]), (DNNL_ARG_TO, diffOut)]))
             }
-            let diffIn = try gradientView(k - 1, op.src.desc)
             if let ci = op.convIndex, let plainW = op.weightsPlain {
                 let spec = VGG19Architecture.convs[ci]
                 let reluPD = try Self.reluBackward(dst: op.dst.desc, engine: engine)
                 backwardSteps.append(try DNNLPrimitive(reluPD, args: [(DNNL_ARG_DST, op.dst), (DNNL_ARG_DIFF_DST, diffOut),
                                                                       (DNNL_ARG_DIFF_SRC, diffOut)]))
-                let pd = try Self.convolutionBackwardData(diffSrc: op.src.desc, diffDst: op.dst.desc,
+                // The image gradient's layout is free (the 3-channel input's own layout may
+                // only have a slow reference backward); a reorder makes it plain afterwards.
+                let diffSrcDesc = k == 0
+                    ? try MemoryDesc(dims: [1, 3, height, width], type: dt, tag: dnnl_format_tag_any) : op.src.desc
+                let pd = try Self.convolutionBackwardData(diffSrc: diffSrcDesc, diffDst: op.dst.desc,
                                                           inChannels: spec.inChannels, outChannels: spec.outChannels,
                                                           type: dt, algorithm: options.algorithm,
                                                           hint: op.forward, engine: engine)
+                let diffIn = try gradientView(k - 1, pd.md(dnnl_query_diff_src_md))
+                if k == 0 { imageGradient = diffIn }
                 let wts = try Self.reordered(plainW, to: pd.md(dnnl_query_weights_md), engine: engine, stream: stream)
                 bytes += wts.desc.byteSize
                 backwardSteps.append(try DNNLPrimitive(pd, args: [(DNNL_ARG_DIFF_DST, diffOut), (DNNL_ARG_WEIGHTS, wts),
                                                                   (DNNL_ARG_DIFF_SRC, diffIn)]))
                 implementations.append("\(spec.name) bwd: \(pd.implementation)")
             } else {
+                let diffIn = try gradientView(k - 1, op.src.desc)
                 let pd = try Self.poolingBackward(diffSrc: op.src.desc, diffDst: op.dst.desc, mode: options.pooling,
                                                   hint: op.forward, engine: engine)
                 var args: [(Int32, DNNLMemory)] = [(DNNL_ARG_DIFF_DST, diffOut), (DNNL_ARG_DIFF_SRC, diffIn)]
@@ -160,7 +167,7 @@ final class NetworkPlan {
                 backwardSteps.append(try DNNLPrimitive(pd, args: args))
             }
         }
-        let diffImage = try gradientView(-1, ops[0].src.desc)
+        guard let diffImage = imageGradient else { throw VGGError.noLayers }
         backwardSteps.append(try DNNLPrimitive(DNNLPrimitiveDesc(reorderFrom: diffImage.desc, to: inputGradient.desc, engine: engine),
                                                args: [(DNNL_ARG_FROM, diffImage), (DNNL_ARG_TO, inputGradient)]))
 
