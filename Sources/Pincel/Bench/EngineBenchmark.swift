@@ -40,11 +40,12 @@ public enum EngineBenchmark {
         var gradient = [Float](repeating: 0, count: image.count)
         func pass() throws {
             try image.data.withUnsafeBufferPointer { try net.forward(image: $0, height: size, width: size) }
-            for t in 0..<net.taps.count {
-                let a = try net.activation(t), g = try net.gradientBuffer(t)
-                for i in 0..<g.count { g[i] = a[i] * 1e-3 }
+            try gradient.withUnsafeMutableBufferPointer { image in
+                try net.backward(into: image) { t, g in
+                    let a = try net.activation(t)
+                    for i in 0..<g.count { g[i] = a[i] * 1e-3 }
+                }
             }
-            try gradient.withUnsafeMutableBufferPointer { try net.backward(into: $0) }
         }
         try pass()
         var seconds: [Double] = []

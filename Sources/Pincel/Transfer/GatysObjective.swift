@@ -104,25 +104,25 @@ public final class GatysObjective {
         } else {
             try x.withUnsafeBufferPointer { try network.forward(image: $0, height: height, width: width) }
         }
-        for t in 0..<network.taps.count { try network.gradientBuffer(t).update(repeating: 0) }
         var terms = Terms()
-        for c in content {
-            let target = c.target
-            terms.content += try target.withUnsafeBufferPointer { p in
-                try ContentLoss.evaluate(features: try network.activation(c.tap), target: p, weight: c.weight,
-                                         gradient: try network.gradientBuffer(c.tap))
+        // Each tap's loss gradient is computed when the backward pass reaches it.
+        try rgbGradient.withUnsafeMutableBufferPointer { image in
+            try network.backward(into: image) { t, g in
+                g.update(repeating: 0)
+                for c in content where c.tap == t {
+                    terms.content += try c.target.withUnsafeBufferPointer { p in
+                        try ContentLoss.evaluate(features: try network.activation(t), target: p, weight: c.weight, gradient: g)
+                    }
+                }
+                for s in style where s.tap == t {
+                    terms.style += try StyleLoss.evaluate(features: try network.activation(t), target: s.target,
+                                                          layerWeight: s.weight, workspace: s.workspace, gradient: g)
+                }
             }
         }
-        for s in style {
-            terms.style += try StyleLoss.evaluate(features: try network.activation(s.tap), target: s.target,
-                                                  layerWeight: s.weight, workspace: s.workspace,
-                                                  gradient: try network.gradientBuffer(s.tap))
-        }
         if channels == 1 {
-            try rgbGradient.withUnsafeMutableBufferPointer { try network.backward(into: $0) }
             for i in 0..<hw { gradient[i] += rgbGradient[i] + rgbGradient[hw + i] + rgbGradient[2 * hw + i] }
         } else {
-            try rgbGradient.withUnsafeMutableBufferPointer { try network.backward(into: $0) }
             for i in 0..<x.count { gradient[i] += rgbGradient[i] }
         }
         if tvWeight > 0 {

@@ -7,7 +7,9 @@ import CDNNL
 /// first convolution chose; inside the network every activation stays in oneDNN's
 /// blocked layout. Taps are reordered to plain `[C, h, w]` f32 after the forward pass,
 /// and their gradients reordered back (accumulating) during the backward pass.
-/// Gradients flow through two ping-pong buffers sized for the largest activation.
+/// Gradients flow through two ping-pong buffers sized for the largest activation; a tap's
+/// plain gradient is written, just before it is needed, into the buffer that is free at
+/// that moment, so taps cost no gradient memory of their own.
 final class NetworkPlan {
     let height: Int
     let width: Int
@@ -18,8 +20,9 @@ final class NetworkPlan {
     let inputGradient: DNNLMemory
     /// Plain `[1, C, h, w]` f32 activation of each tap, same order as `taps`.
     let tapOutputs: [DNNLMemory]
-    /// Plain `[1, C, h, w]` f32 gradient for each tap, same order as `taps`.
-    let tapGradients: [DNNLMemory]
+    /// Plain `[1, C, h, w]` f32 gradient for each tap, same order as `taps`: views into the
+    /// ping-pong buffers, valid only while ``backward(tapGradient:)`` asks for them.
+    private var tapGradients: [DNNLMemory] = []
     /// Shapes `[C, h, w]` of the taps.
     let tapShapes: [[Int]]
     /// oneDNN's implementation name for each forward and backward convolution.
@@ -28,7 +31,9 @@ final class NetworkPlan {
     private(set) var bytes = 0
 
     private var forwardSteps: [DNNLPrimitive] = []
-    private var backwardSteps: [DNNLPrimitive] = []
+    /// The backward pass in stages: a stage first asks for its tap's gradient (if any),
+    /// then runs its primitives.
+    private var backwardStages: [(tap: Int?, steps: [DNNLPrimitive])] = []
     private let stream: DNNLStream
 
     // Per-operation state collected while building.
@@ -108,22 +113,21 @@ final class NetworkPlan {
         }
 
         // Taps: plain copies after the forward pass.
-        var outs: [DNNLMemory] = [], grads: [DNNLMemory] = [], shapes: [[Int]] = []
+        var outs: [DNNLMemory] = [], shapes: [[Int]] = []
         for tap in taps {
             let op = ops[tap.operationIndex]
             let dims = Self.dims(of: op.dst.desc)
             let plain = try MemoryDesc(dims: dims, type: dnnl_f32, tag: dnnl_abcd)
             let out = try DNNLMemory(plain, engine: engine)
-            let grad = try DNNLMemory(plain, engine: engine)
             forwardSteps.append(try DNNLPrimitive(DNNLPrimitiveDesc(reorderFrom: op.dst.desc, to: plain, engine: engine),
                                                   args: [(DNNL_ARG_FROM, op.dst), (DNNL_ARG_TO, out)]))
-            outs.append(out); grads.append(grad); shapes.append(Array(dims.dropFirst()))
-            bytes += 2 * plain.byteSize
+            outs.append(out); shapes.append(Array(dims.dropFirst()))
+            bytes += plain.byteSize
         }
-        tapOutputs = outs; tapGradients = grads; tapShapes = shapes
+        tapOutputs = outs; tapShapes = shapes
 
         // Backward pass: two ping-pong gradient buffers, each as large as the largest activation.
-        let largest = ([ops[0].src.desc.byteSize] + ops.map { $0.dst.desc.byteSize }).max() ?? 0
+        let largest = ([ops[0].src.desc.byteSize] + ops.map { $0.dst.desc.byteSize } + outs.map { $0.desc.byteSize }).max() ?? 0
         let bufferDesc = try MemoryDesc(dims: [largest], type: dnnl_u8, tag: dnnl_a)
         let buffers = [try DNNLMemory(bufferDesc, engine: engine), try DNNLMemory(bufferDesc, engine: engine)]
         bytes += 2 * largest
@@ -131,12 +135,18 @@ final class NetworkPlan {
             try DNNLMemory(desc, sharing: buffers[(opIndex + 2) % 2], engine: engine)
         }
         var imageGradient: DNNLMemory?
+        var gradientViews = [DNNLMemory?](repeating: nil, count: taps.count)
         for k in stride(from: deepest, through: 0, by: -1) {
             let op = ops[k]
             let diffOut = try gradientView(k, op.dst.desc)
-            for (t, tap) in taps.enumerated() where tap.operationIndex == k {
-                let pd = try DNNLPrimitiveDesc(reorderFrom: grads[t].desc, to: op.dst.desc, engine: engine, accumulate: k != deepest)
-                backwardSteps.append(try DNNLPrimitive(pd, args: [(DNNL_ARG_FROM, grads[t]), (DNNL_ARG_TO, diffOut)]))
+            var backwardSteps: [DNNLPrimitive] = []
+            let tap = taps.firstIndex { $0.operationIndex == k }
+            if let t = tap {
+                // The buffer that receives the next gradient down is free until then.
+                let grad = try gradientView(k - 1, outs[t].desc)
+                gradientViews[t] = grad
+                let pd = try DNNLPrimitiveDesc(reorderFrom: grad.desc, to: op.dst.desc, engine: engine, accumulate: k != deepest)
+                backwardSteps.append(try DNNLPrimitive(pd, args: [(DNNL_ARG_FROM, grad), (DNNL_ARG_TO, diffOut)]))
             }
             if let ci = op.convIndex, let plainW = op.weightsPlain {
                 let spec = VGG19Architecture.convs[ci]
@@ -166,13 +176,15 @@ final class NetworkPlan {
                 if let ws = op.workspace { args.append((DNNL_ARG_WORKSPACE, ws)) }
                 backwardSteps.append(try DNNLPrimitive(pd, args: args))
             }
+            backwardStages.append((tap, backwardSteps))
         }
+        tapGradients = gradientViews.compactMap { $0 }
         guard let diffImage = imageGradient else { throw VGGError.noLayers }
-        backwardSteps.append(try DNNLPrimitive(DNNLPrimitiveDesc(reorderFrom: diffImage.desc, to: inputGradient.desc, engine: engine),
-                                               args: [(DNNL_ARG_FROM, diffImage), (DNNL_ARG_TO, inputGradient)]))
+        backwardStages.append((nil, [try DNNLPrimitive(DNNLPrimitiveDesc(reorderFrom: diffImage.desc, to: inputGradient.desc, engine: engine),
+                                                         args: [(DNNL_ARG_FROM, diffImage), (DNNL_ARG_TO, inputGradient)])]))
 
         // One scratchpad shared by every primitive (they run one at a time).
-        let steps = forwardSteps + backwardSteps
+        let steps = forwardSteps + backwardStages.flatMap(\.steps)
         let scratch = steps.map { $0.desc.md(dnnl_query_scratchpad_md).byteSize }.max() ?? 0
         if scratch > 0 {
             let pad = try DNNLMemory(MemoryDesc(dims: [scratch], type: dnnl_u8, tag: dnnl_a), engine: engine)
@@ -190,10 +202,18 @@ final class NetworkPlan {
         try stream.wait()
     }
 
-    /// Runs the backward pass from `tapGradients`; afterwards `inputGradient` holds
-    /// dLoss/dInput. Needs the activations of the last `forward()`.
-    func backward() throws {
-        for step in backwardSteps { try step.execute(on: stream) }
+    /// Runs the backward pass; afterwards `inputGradient` holds dLoss/dInput. When the pass
+    /// reaches tap `t` it calls `tapGradient(t, buffer)`, which must write every value of
+    /// dLoss/d(activation t) (`[C, h, w]`, plain f32) into `buffer` (its old contents are
+    /// garbage). Needs the activations of the last `forward()`.
+    func backward(tapGradient: (Int, UnsafeMutableBufferPointer<Float>) throws -> Void) throws {
+        for stage in backwardStages {
+            if let t = stage.tap {
+                try stream.wait()
+                try tapGradient(t, tapGradients[t].floats)
+            }
+            for step in stage.steps { try step.execute(on: stream) }
+        }
         try stream.wait()
     }
 

@@ -94,22 +94,19 @@ public final class VGG19Network {
         return plan.tapShapes[index]
     }
 
-    /// The buffer `[C, h, w]` where the caller writes dLoss/d(activation of tap `index`)
-    /// before ``backward(into:)``. Every tap's buffer is used: zero the ones without loss.
-    public func gradientBuffer(_ index: Int) throws -> UnsafeMutableBufferPointer<Float> {
-        guard let plan else { throw VGGError.notRun("a gradient buffer") }
-        return plan.tapGradients[index].floats
-    }
-
-    /// Backpropagates the tap gradients to the image; writes dLoss/dImage (`[3, H, W]`,
-    /// RGB) into `gradient`.
-    public func backward(into gradient: UnsafeMutableBufferPointer<Float>) throws {
+    /// Backpropagates to the image and writes dLoss/dImage (`[3, H, W]`, RGB) into
+    /// `gradient`. When the pass reaches tap `t` (position in ``taps``, deepest first) it
+    /// calls `tapGradient(t, buffer)`, which must write every value of dLoss/d(activation
+    /// of tap t) (`[C, h, w]`) into `buffer`; the buffer's previous contents are garbage.
+    /// Needs the activations of the last forward pass, which stay readable meanwhile.
+    public func backward(into gradient: UnsafeMutableBufferPointer<Float>,
+                         tapGradient: (Int, UnsafeMutableBufferPointer<Float>) throws -> Void) throws {
         guard let plan, hasForward else { throw VGGError.notRun("the backward pass") }
         let hw = plan.height * plan.width
         guard gradient.count == 3 * hw else {
             throw VGGError.badShape(expected: [3, plan.height, plan.width], got: [gradient.count], what: "image gradient")
         }
-        try plan.backward()
+        try plan.backward(tapGradient: tapGradient)
         let src = plan.inputGradient.floats
         for c in 0..<3 {
             let from = (2 - c) * hw, to = c * hw
@@ -137,18 +134,16 @@ public final class VGG19Network {
     public func backward(_ gradients: [String: Tensor]) throws -> Tensor {
         guard let plan else { throw VGGError.notRun("the backward pass") }
         for (i, tap) in taps.enumerated() {
-            let buffer = try gradientBuffer(i)
-            if let g = gradients[tap.name] {
-                guard g.shape == plan.tapShapes[i] else {
-                    throw VGGError.badShape(expected: plan.tapShapes[i], got: g.shape, what: "gradient at \(tap.name)")
-                }
-                _ = buffer.update(from: g.data)
-            } else {
-                buffer.update(repeating: 0)
+            if let g = gradients[tap.name], g.shape != plan.tapShapes[i] {
+                throw VGGError.badShape(expected: plan.tapShapes[i], got: g.shape, what: "gradient at \(tap.name)")
             }
         }
         var out = Tensor(zeros: [3, plan.height, plan.width])
-        try out.data.withUnsafeMutableBufferPointer { try backward(into: $0) }
+        try out.data.withUnsafeMutableBufferPointer { image in
+            try backward(into: image) { t, buffer in
+                if let g = gradients[taps[t].name] { _ = buffer.update(from: g.data) } else { buffer.update(repeating: 0) }
+            }
+        }
         return out
     }
 }
