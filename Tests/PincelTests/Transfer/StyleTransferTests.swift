@@ -34,6 +34,20 @@ struct StyleTransferTests {
         #expect(result.image.data.allSatisfy { $0 >= 0 && $0 <= 255 })
     }
 
+    @Test func boundedResultNeedsNoClippingAndKeepsItsObjectiveWhenSaved() throws {
+        let content = try Self.example("chelsea.png", side: 64)
+        let style = try Self.example("starry_night.jpg", side: 64)
+        var options = TransferOptions()
+        options.iterations = 40
+        options.scales = 1
+        let result = try StyleTransfer.run(content: content, styles: [style], weights: Self.weights(), options: options)
+        // Every pixel lies in 0…255, so saving changes it by rounding only.
+        #expect(result.image.data.allSatisfy { $0 >= 0 && $0 <= 255 })
+        let gap = abs(result.quantizedTerms.total - result.finalTerms.total) / result.finalTerms.total
+        print("bounded 64 px: optimiser \(result.finalTerms.total), as saved \(result.quantizedTerms.total), gap \(gap)")
+        #expect(gap < 0.02)
+    }
+
     @Test func styleOnlyFromNoiseLowersStyleLossByNinetyPercent() throws {
         let content = try Self.example("chelsea.png", side: 64)
         let style = try Self.example("the_scream.jpg", side: 64)
