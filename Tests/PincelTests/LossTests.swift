@@ -226,6 +226,37 @@ private func relativeError(_ a: [Float], _ b: [Double]) -> Double {
     #expect(throws: LossError.self) { try GramMatrix(channels: 3, values: [1, 2]) }
 }
 
+@Test func lossesOnEmptyBuffersThrowInsteadOfCrashing() throws {
+    let empty: [Float] = []
+    var emptyGrad: [Float] = []
+    let target = try GramMatrix(channels: 2, values: [1, 0, 0, 1])
+    let workspace = try StyleLayerWorkspace(channels: 2)
+    empty.withUnsafeBufferPointer { e in
+        emptyGrad.withUnsafeMutableBufferPointer { g in
+            #expect(throws: LossError.self) { try ContentLoss.evaluate(features: e, target: e, weight: 1, gradient: g) }
+            #expect(throws: LossError.self) {
+                try StyleLoss.evaluate(features: e, target: target, layerWeight: 1, workspace: workspace, gradient: g)
+            }
+            #expect(throws: LossError.self) {
+                try TotalVariationLoss.evaluate(image: e, channels: 3, height: 0, width: 0, norm: .l2, weight: 1, gradient: g)
+            }
+            #expect(throws: LossError.self) { try GramMatrix(features: e, channels: 2) }
+        }
+    }
+    // Tensor entry points with a zero-sized dimension.
+    let zeroWidth = Tensor(zeros: [2, 3, 0])
+    #expect(throws: LossError.self) {
+        try ContentLoss.evaluate(features: zeroWidth, target: zeroWidth, weight: 1, gradient: &emptyGrad)
+    }
+    #expect(throws: LossError.self) { try GramMatrix(features: zeroWidth) }
+    #expect(throws: LossError.self) {
+        try StyleLoss.evaluate(features: zeroWidth, target: target, layerWeight: 1, workspace: workspace, gradient: &emptyGrad)
+    }
+    #expect(throws: LossError.self) {
+        try TotalVariationLoss.evaluate(image: zeroWidth, norm: .l1(smoothing: 0), weight: 1, gradient: &emptyGrad)
+    }
+}
+
 // MARK: - Total variation
 
 @Test(arguments: [(3, 4, 5), (3, 1, 4), (2, 5, 1), (1, 1, 1)])

@@ -280,3 +280,23 @@ func lbfgsRosenbrockReachesMinimum(dimension: Int) throws {
         try opt.minimize(x: &x, evaluations: 0) { _, _ in 0 }
     }
 }
+
+@Test func optimizersRejectEmptyProblemsInsteadOfCrashing() throws {
+    let adam = try Adam(learningRate: 1)
+    let lbfgs = try LBFGS()
+    var x: [Float] = []
+    #expect(throws: OptimizerError.self) { try adam.step(&x, value: 0, gradient: []) }
+    #expect(throws: OptimizerError.self) { try lbfgs.step(&x, value: 0, gradient: []) }
+    #expect(throws: OptimizerError.self) { try lbfgs.minimize(x: &x, evaluations: 3) { _, _ in 0 } }
+    #expect(throws: OptimizerError.self) { try adam.minimize(x: &x, evaluations: 3) { _, _ in 0 } }
+    // A mismatched gradient is rejected before any buffer is touched.
+    var y: [Float] = [1, 2]
+    #expect(throws: OptimizerError.self) { try lbfgs.step(&y, value: 0, gradient: [1]) }
+    #expect(y == [1, 2])
+    // After rejecting the empty problem the same optimiser still works: one bounded L-BFGS step
+    // from (3, 4) on |x|² is the scaled steepest-descent step x - min(1, 1/|g|₁) g = (3, 4) - (6, 8)/14.
+    var z: [Float] = [3, 4]
+    try lbfgs.step(&z, value: 25, gradient: [6, 8])
+    #expect(abs(z[0] - (3 - 6.0 / 14)) < 1e-5)
+    #expect(abs(z[1] - (4 - 8.0 / 14)) < 1e-5)
+}

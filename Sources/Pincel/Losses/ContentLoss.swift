@@ -18,7 +18,11 @@ public enum ContentLoss {
         guard gradient.count == count else {
             throw LossError.sizeMismatch(what: "the content gradient", expected: count, actual: gradient.count)
         }
-        let f = features.baseAddress!, p = target.baseAddress!, g = gradient.baseAddress!
+        // All three buffers hold `count > 0` values here, so their base addresses exist; an
+        // empty buffer is an error (thrown above), never a silent zero loss.
+        guard let f = features.baseAddress, let p = target.baseAddress, let g = gradient.baseAddress else {
+            throw LossError.invalidArgument("content features, target or gradient buffer has no storage")
+        }
         let sum = VectorMath.squaredDistance(f, p, count: count)
         let scale = Float(2 * Double(weight) / Double(count))
         for i in 0..<count { g[i] += scale * (f[i] - p[i]) }

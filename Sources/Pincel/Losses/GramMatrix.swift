@@ -74,13 +74,16 @@ public struct GramMatrix: Sendable, Equatable {
         guard gram.count == n * n else {
             throw LossError.sizeMismatch(what: "the Gram buffer", expected: n * n, actual: gram.count)
         }
+        // Both buffers are non-empty here (checked above), so their base addresses exist.
+        guard let f = features.baseAddress, let g = gram.baseAddress else {
+            throw LossError.invalidArgument("the Gram features or output buffer has no storage")
+        }
         let m = features.count / n
         try sgemm(transposeA: false, transposeB: true, m: n, n: n, k: m,
-                  alpha: Float(1 / (Double(n) * Double(m))), a: features.baseAddress!, lda: m,
-                  b: features.baseAddress!, ldb: m, beta: 0, c: gram.baseAddress!, ldc: n)
+                  alpha: Float(1 / (Double(n) * Double(m))), a: f, lda: m,
+                  b: f, ldb: m, beta: 0, c: g, ldc: n)
         // The blocked product need not be bitwise symmetric; make it so (the style gradient
         // formula relies on G = Gᵀ).
-        let g = gram.baseAddress!
         for a in 0..<n {
             for b in (a + 1)..<n {
                 let mean = 0.5 * (g[a * n + b] + g[b * n + a])

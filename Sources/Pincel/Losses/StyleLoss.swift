@@ -40,15 +40,22 @@ public enum StyleLoss {
         guard gradient.count == features.count else {
             throw LossError.sizeMismatch(what: "the style gradient", expected: features.count, actual: gradient.count)
         }
+        // Throws for empty features, so below `features` and `gradient` are non-empty.
         try workspace.gram.withUnsafeMutableBufferPointer { g in
             try GramMatrix.compute(features: features, channels: n, into: g)
         }
+        guard let fp = features.baseAddress, let gradp = gradient.baseAddress else {
+            throw LossError.invalidArgument("style features or gradient buffer has no storage")
+        }
         let m = features.count / n
         let nn = n * n
-        let sum: Double = workspace.gram.withUnsafeBufferPointer { g in
-            target.values.withUnsafeBufferPointer { a in
-                workspace.difference.withUnsafeMutableBufferPointer { dBuf in
-                    let d = dBuf.baseAddress!, gp = g.baseAddress!, ap = a.baseAddress!
+        // The three N × N buffers hold `nn > 0` values (a workspace has at least one channel).
+        let sum: Double = try workspace.gram.withUnsafeBufferPointer { g in
+            try target.values.withUnsafeBufferPointer { a in
+                try workspace.difference.withUnsafeMutableBufferPointer { dBuf in
+                    guard let d = dBuf.baseAddress, let gp = g.baseAddress, let ap = a.baseAddress else {
+                        throw LossError.invalidArgument("a style Gram buffer has no storage")
+                    }
                     for i in 0..<nn { d[i] = gp[i] - ap[i] }
                     return VectorMath.dot(d, d, count: nn)
                 }
@@ -56,9 +63,12 @@ public enum StyleLoss {
         }
         let alpha = Float(Double(layerWeight) * 4 / (Double(n) * Double(n) * Double(n) * Double(m)))
         try workspace.difference.withUnsafeBufferPointer { d in
+            guard let dp = d.baseAddress else {
+                throw LossError.invalidArgument("the style difference buffer has no storage")
+            }
             try sgemm(transposeA: false, transposeB: false, m: n, n: m, k: n,
-                      alpha: alpha, a: d.baseAddress!, lda: n,
-                      b: features.baseAddress!, ldb: m, beta: 1, c: gradient.baseAddress!, ldc: m)
+                      alpha: alpha, a: dp, lda: n,
+                      b: fp, ldb: m, beta: 1, c: gradp, ldc: m)
         }
         return Float(Double(layerWeight) * sum / Double(nn))
     }

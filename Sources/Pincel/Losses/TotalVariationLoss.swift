@@ -28,7 +28,10 @@ public enum TotalVariationLoss {
         guard gradient.count == count else {
             throw LossError.sizeMismatch(what: "the total-variation gradient", expected: count, actual: gradient.count)
         }
-        let x = image.baseAddress!, g = gradient.baseAddress!
+        // `count > 0` here (all dimensions checked positive), so both base addresses exist.
+        guard let x = image.baseAddress, let g = gradient.baseAddress else {
+            throw LossError.invalidArgument("the total-variation image or gradient buffer has no storage")
+        }
         switch norm {
         case .l2:
             return Float(l2(x, g, channels, height, width, weight))

@@ -69,14 +69,17 @@ public final class Adam: Optimizer {
         let c1 = 1 - beta1, c2 = 1 - beta2
         let lo = bounds?.lower ?? -Float.infinity
         let hi = bounds?.upper ?? Float.infinity
-        gradient.withUnsafeBufferPointer { gBuf in
-            let g = gBuf.baseAddress!
-            firstMoment.withUnsafeMutableBufferPointer { mBuf in
-                let m = mBuf.baseAddress!
-                secondMoment.withUnsafeMutableBufferPointer { vBuf in
-                    let v = vBuf.baseAddress!
-                    x.withUnsafeMutableBufferPointer { xBuf in
-                        let xp = xBuf.baseAddress!
+        // All four buffers hold `n > 0` values (checked above), so the base addresses exist;
+        // the guards run once per step, outside the loop.
+        let noStorage = OptimizerError.invalidArgument("Adam got a variable, gradient or moment buffer without storage")
+        try gradient.withUnsafeBufferPointer { gBuf in
+            guard let g = gBuf.baseAddress else { throw noStorage }
+            try firstMoment.withUnsafeMutableBufferPointer { mBuf in
+                guard let m = mBuf.baseAddress else { throw noStorage }
+                try secondMoment.withUnsafeMutableBufferPointer { vBuf in
+                    guard let v = vBuf.baseAddress else { throw noStorage }
+                    try x.withUnsafeMutableBufferPointer { xBuf in
+                        guard let xp = xBuf.baseAddress else { throw noStorage }
                         for i in 0..<n {
                             let gi = g[i]
                             let mi = b1 * m[i] + c1 * gi

@@ -112,23 +112,32 @@ public final class LBFGS: Optimizer {
             throw OptimizerError.invalidArgument("L-BFGS got \(gradient.count) gradient values for \(n) variables")
         }
         prepare(n)
+        // From here on every buffer (x, gradient, history and scratch) holds `n > 0` values, so
+        // each `baseAddress` below exists; the guards throw ``noStorage`` rather than trap and
+        // run once per buffer per step, outside the loops.
         try gradient.withUnsafeBufferPointer { gBuf in
-            let g = gBuf.baseAddress!
-            if hasPendingStep { acceptPairIfCurved(g, n) }
+            guard let g = gBuf.baseAddress else { throw Self.noStorage }
+            if hasPendingStep { try acceptPairIfCurved(g, n) }
             try computeDirectionAndStep(&x, g, n)
         }
     }
 
+    /// Thrown if a buffer of a non-empty problem unexpectedly has no storage.
+    private static var noStorage: OptimizerError { OptimizerError.invalidArgument("L-BFGS got a variable, gradient or history buffer without storage") }
+
     /// Forms `y = g - g_prev` for the pending step and stores `(s, y)` if `y·s` is large enough.
-    private func acceptPairIfCurved(_ g: UnsafePointer<Float>, _ n: Int) {
+    private func acceptPairIfCurved(_ g: UnsafePointer<Float>, _ n: Int) throws {
         var ys = 0.0, yy = 0.0
-        scratchY.withUnsafeMutableBufferPointer { yBuf in
-            let y = yBuf.baseAddress!
-            previousGradient.withUnsafeBufferPointer { p in
-                let gp = p.baseAddress!
+        try scratchY.withUnsafeMutableBufferPointer { yBuf in
+            guard let y = yBuf.baseAddress else { throw Self.noStorage }
+            try previousGradient.withUnsafeBufferPointer { p in
+                guard let gp = p.baseAddress else { throw Self.noStorage }
                 for i in 0..<n { y[i] = g[i] - gp[i] }
             }
-            ys = pendingS.withUnsafeBufferPointer { VectorMath.dot(y, $0.baseAddress!, count: n) }
+            ys = try pendingS.withUnsafeBufferPointer { s in
+                guard let sp = s.baseAddress else { throw Self.noStorage }
+                return VectorMath.dot(y, sp, count: n)
+            }
             yy = VectorMath.dot(y, y, count: n)
         }
         hasPendingStep = false
@@ -151,10 +160,10 @@ public final class LBFGS: Optimizer {
     private func computeDirectionAndStep(_ x: inout [Float], _ g: UnsafePointer<Float>, _ n: Int) throws {
         let b = bounds
         // Free-variable mask and masked steepest descent.
-        x.withUnsafeBufferPointer { xBuf in
-            let xp = xBuf.baseAddress!
-            mask.withUnsafeMutableBufferPointer { mBuf in
-                let m = mBuf.baseAddress!
+        try x.withUnsafeBufferPointer { xBuf in
+            guard let xp = xBuf.baseAddress else { throw Self.noStorage }
+            try mask.withUnsafeMutableBufferPointer { mBuf in
+                guard let m = mBuf.baseAddress else { throw Self.noStorage }
                 if let b {
                     let lo = b.lower, hi = b.upper
                     for i in 0..<n { m[i] = isHeldAtBound(xp[i], g[i], lo, hi) ? 0 : 1 }
@@ -166,14 +175,14 @@ public final class LBFGS: Optimizer {
         var useHistory = !sHistory.isEmpty
         var gtd = 0.0
         var pgL1 = 0.0
-        mask.withUnsafeBufferPointer { mBuf in
-            let m = mBuf.baseAddress!
-            direction.withUnsafeMutableBufferPointer { dBuf in
-                let d = dBuf.baseAddress!
+        try mask.withUnsafeBufferPointer { mBuf in
+            guard let m = mBuf.baseAddress else { throw Self.noStorage }
+            try direction.withUnsafeMutableBufferPointer { dBuf in
+                guard let d = dBuf.baseAddress else { throw Self.noStorage }
                 for i in 0..<n { d[i] = -g[i] * m[i] }
                 pgL1 = VectorMath.sumAbs(d, count: n)
                 if useHistory {
-                    twoLoop(d, m, n)
+                    try twoLoop(d, m, n)
                     gtd = VectorMath.dot(g, d, count: n)
                     if !(gtd < 0) {
                         // Not a descent direction: restart from steepest descent.
@@ -196,12 +205,12 @@ public final class LBFGS: Optimizer {
         // New point = projection of x + t d; s = actual step.
         let lo = b?.lower ?? -Float.infinity
         let hi = b?.upper ?? Float.infinity
-        x.withUnsafeMutableBufferPointer { xBuf in
-            let xp = xBuf.baseAddress!
-            direction.withUnsafeBufferPointer { dBuf in
-                let d = dBuf.baseAddress!
-                pendingS.withUnsafeMutableBufferPointer { sBuf in
-                    let s = sBuf.baseAddress!
+        try x.withUnsafeMutableBufferPointer { xBuf in
+            guard let xp = xBuf.baseAddress else { throw Self.noStorage }
+            try direction.withUnsafeBufferPointer { dBuf in
+                guard let d = dBuf.baseAddress else { throw Self.noStorage }
+                try pendingS.withUnsafeMutableBufferPointer { sBuf in
+                    guard let s = sBuf.baseAddress else { throw Self.noStorage }
                     if b != nil {
                         for i in 0..<n {
                             let old = xp[i]
@@ -220,26 +229,39 @@ public final class LBFGS: Optimizer {
                 }
             }
         }
-        previousGradient.withUnsafeMutableBufferPointer { p in
-            p.baseAddress!.update(from: g, count: n)
+        try previousGradient.withUnsafeMutableBufferPointer { p in
+            guard let gp = p.baseAddress else { throw Self.noStorage }
+            gp.update(from: g, count: n)
         }
         hasPendingStep = true
     }
 
     /// Two-loop recursion on the free variables: on entry `d` holds the masked `-g`;
     /// on exit `d = -H g` restricted to the free variables.
-    private func twoLoop(_ d: UnsafeMutablePointer<Float>, _ m: UnsafePointer<Float>, _ n: Int) {
+    private func twoLoop(_ d: UnsafeMutablePointer<Float>, _ m: UnsafePointer<Float>, _ n: Int) throws {
         let k = sHistory.count
-        alpha.withUnsafeMutableBufferPointer { al in
+        try alpha.withUnsafeMutableBufferPointer { al in
             for j in stride(from: k - 1, through: 0, by: -1) {
-                let a = sHistory[j].withUnsafeBufferPointer { rho[j] * VectorMath.dot($0.baseAddress!, d, count: n) }
+                let a = try sHistory[j].withUnsafeBufferPointer { s in
+                    guard let sp = s.baseAddress else { throw Self.noStorage }
+                    return rho[j] * VectorMath.dot(sp, d, count: n)
+                }
                 al[j] = a
-                yHistory[j].withUnsafeBufferPointer { VectorMath.maskedAxpy(Float(-a), $0.baseAddress!, m, d, count: n) }
+                try yHistory[j].withUnsafeBufferPointer { y in
+                    guard let yp = y.baseAddress else { throw Self.noStorage }
+                    VectorMath.maskedAxpy(Float(-a), yp, m, d, count: n)
+                }
             }
             VectorMath.scale(Float(hDiagonal), d, count: n)
             for j in 0..<k {
-                let beta = yHistory[j].withUnsafeBufferPointer { rho[j] * VectorMath.dot($0.baseAddress!, d, count: n) }
-                sHistory[j].withUnsafeBufferPointer { VectorMath.maskedAxpy(Float(al[j] - beta), $0.baseAddress!, m, d, count: n) }
+                let beta = try yHistory[j].withUnsafeBufferPointer { y in
+                    guard let yp = y.baseAddress else { throw Self.noStorage }
+                    return rho[j] * VectorMath.dot(yp, d, count: n)
+                }
+                try sHistory[j].withUnsafeBufferPointer { s in
+                    guard let sp = s.baseAddress else { throw Self.noStorage }
+                    VectorMath.maskedAxpy(Float(al[j] - beta), sp, m, d, count: n)
+                }
             }
         }
     }

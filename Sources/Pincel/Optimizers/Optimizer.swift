@@ -108,7 +108,13 @@ extension Optimizer {
         }
         if let b = bounds {
             let n = x.count
-            x.withUnsafeMutableBufferPointer { VectorMath.clamp($0.baseAddress!, lower: b.lower, upper: b.upper, count: n) }
+            // `x` is non-empty (checked above), so its base address exists.
+            try x.withUnsafeMutableBufferPointer { buf in
+                guard let p = buf.baseAddress else {
+                    throw OptimizerError.invalidArgument("there are no variables to optimise (x has no storage)")
+                }
+                VectorMath.clamp(p, lower: b.lower, upper: b.upper, count: n)
+            }
         }
         var gradient = [Float](repeating: 0, count: x.count)
         var previous: Float? = nil

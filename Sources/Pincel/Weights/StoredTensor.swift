@@ -145,14 +145,19 @@ extension TensorArchive {
         let n = tensor.count
         if n == 0 { return [] }
         let positions = tensor.elementPositions()
-        return data.withUnsafeBytes { raw in
-            [Float](unsafeUninitializedCapacity: n) { out, initialized in
-                let base = raw.baseAddress!
+        // `n > 0` and `checkedStorage` guarantees the storage reaches the last element, so `raw`
+        // is non-empty; an empty storage here is reported as truncation rather than trapping.
+        return try data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else {
+                throw WeightsError.truncated(path: path, detail: "tensor \(name) has \(n) elements but its storage \(tensor.storageKey) is empty")
+            }
+            return [Float](unsafeUninitializedCapacity: n) { out, initialized in
                 func pos(_ i: Int) -> Int { positions?[i] ?? (tensor.offset + i) }
                 switch tensor.dtype {
                 case .float32:
                     if positions == nil {
-                        memcpy(out.baseAddress!, base + tensor.offset * 4, n * 4)
+                        let start = tensor.offset * 4
+                        UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[start..<(start + n * 4)]))
                     } else {
                         for i in 0..<n { out[i] = Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: pos(i) * 4, as: UInt32.self))) }
                     }
