@@ -31,7 +31,7 @@ test: deps weights
 demo: build weights
 	@mkdir -p $(dir $(DEMO_OUT))
 	$(BIN) --content Examples/astronaut.png --style Examples/starry_night.jpg \
-	    --output $(DEMO_OUT) --size 256 --iterations 300 --seed 1
+	    --output $(DEMO_OUT) --size 512 --iterations 500 --seed 1
 	@echo "demo result: $(DEMO_OUT)"
 
 bench: build weights
