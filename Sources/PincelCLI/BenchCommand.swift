@@ -15,6 +15,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed passes per configuration (after one warm-up).")
     var repetitions: Int = 5
 
+    @Option(help: "Comma-separated modes among direct-f32, winograd-f32, direct-bf16.")
+    var modes: String = "direct-f32,winograd-f32,direct-bf16"
+
     @Option(help: "Path to the VGG19 weights file.")
     var weights: String?
 
@@ -22,9 +25,21 @@ struct BenchCommand: ParsableCommand {
     var threads: Int?
 
     func validate() throws {
+        _ = try parsedModes()
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
         guard parsedSizes.count > 0, parsedSizes.allSatisfy({ $0 >= 32 && $0 <= 4096 }) else {
             throw ValidationError("--sizes must be a comma-separated list of sizes between 32 and 4096")
+        }
+    }
+
+    func parsedModes() throws -> [(ConvolutionAlgorithm, ComputePrecision)] {
+        try modes.split(separator: ",").map { item in
+            let parts = item.split(separator: "-").map(String.init)
+            guard parts.count == 2, let a = ConvolutionAlgorithm(rawValue: parts[0]),
+                  let p = ComputePrecision(rawValue: parts[1]) else {
+                throw ValidationError("--modes: '\(item)' is not one of direct-f32, winograd-f32, direct-bf16, winograd-bf16")
+            }
+            return (a, p)
         }
     }
 
@@ -36,7 +51,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         let path = try WeightsLocator.resolve(explicit: weights)
         let vgg = try VGG19Weights.load(contentsOf: path)
-        let modes: [(ConvolutionAlgorithm, ComputePrecision)] = [(.direct, .f32), (.winograd, .f32), (.direct, .bf16)]
+        let modes = try parsedModes()
         emit("# VGG19 forward+backward to the image, conv1_1…relu5_1, median of \(repetitions)")
         emit("# threads: \(threads ?? ComputeThreads.current), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         emit("size  algorithm  precision  median_s  GFLOP/s  buffers_MiB")

@@ -154,7 +154,7 @@ public enum StyleTransfer {
         let objective = try GatysObjective(network: network, content: targetContent, styles: targetStyles,
                                            blend: options.styleBlend, options: options)
         let optimizer: Optimizer = switch options.optimizer {
-        case .lbfgs: try LBFGS(historySize: options.history, learningRate: options.effectiveLearningRate,
+        case .lbfgs: try LBFGS(historySize: options.effectiveHistory(variables: start.count), learningRate: options.effectiveLearningRate,
                                bounds: options.bounded ? .pixelRange : nil)
         case .adam: try Adam(learningRate: options.effectiveLearningRate, bounds: options.bounded ? .pixelRange : nil)
         }

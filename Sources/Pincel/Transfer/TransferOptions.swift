@@ -51,8 +51,16 @@ public struct TransferOptions: Sendable {
     public var optimizer: OptimizerKind = .lbfgs
     /// Step length (L-BFGS) or learning rate (Adam).
     public var learningRate: Float?
-    /// L-BFGS history.
+    /// L-BFGS history (pairs), capped so the history holds at most ``historyMemoryLimit`` bytes.
     public var history = 100
+    /// Bytes the L-BFGS history may use (1 GiB: the full 100 pairs up to about 800x800,
+    /// 10 pairs at 2048x2048).
+    public var historyMemoryLimit = 1 << 30
+
+    /// The history length used for `variables` unknowns.
+    public func effectiveHistory(variables: Int) -> Int {
+        min(history, max(5, historyMemoryLimit / max(1, 8 * variables)))
+    }
     /// Keep pixels in 0…255 during optimisation.
     public var bounded = true
     public var seed: UInt64 = 0

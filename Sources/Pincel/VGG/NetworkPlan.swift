@@ -86,7 +86,8 @@ final class NetworkPlan {
                 let cw = weights.convs[convIndex]
                 let srcDesc = try current?.desc ?? MemoryDesc(dims: [1, 3, h, w], type: dt, tag: dnnl_format_tag_any)
                 let pd = try Self.convolutionForward(src: srcDesc, inChannels: spec.inChannels, outChannels: spec.outChannels,
-                                                     height: h, width: w, type: dt, algorithm: options.algorithm, engine: engine)
+                                                     height: h, width: w, type: dt, algorithm: Self.algorithm(options.algorithm, channels: spec.outChannels, height: h, width: w),
+                                                     engine: engine)
                 let src: DNNLMemory
                 if let current { src = current } else {
                     src = try DNNLMemory(pd.md(dnnl_query_src_md), engine: engine)
@@ -159,7 +160,10 @@ final class NetworkPlan {
                     ? try MemoryDesc(dims: [1, 3, height, width], type: dt, tag: dnnl_format_tag_any) : op.src.desc
                 let pd = try Self.convolutionBackwardData(diffSrc: diffSrcDesc, diffDst: op.dst.desc,
                                                           inChannels: spec.inChannels, outChannels: spec.outChannels,
-                                                          type: dt, algorithm: options.algorithm,
+                                                          type: dt,
+                                                          algorithm: Self.algorithm(options.algorithm, channels: spec.outChannels,
+                                                                                    height: op.dst.desc.spatial.0,
+                                                                                    width: op.dst.desc.spatial.1),
                                                           hint: op.forward, engine: engine)
                 let diffIn = try gradientView(k - 1, pd.md(dnnl_query_diff_src_md))
                 if k == 0 { imageGradient = diffIn }
@@ -226,6 +230,15 @@ final class NetworkPlan {
         try prim.execute(on: stream)
         try stream.wait()
         return out
+    }
+
+    /// Winograd's scratchpad grows with channels x pixels; a layer above this size uses
+    /// direct convolution, so a 2048x2048 pass stays within 12 GB (all-Winograd needed
+    /// 12.5 GB of buffers there). Up to 1024x1024 every layer that can use Winograd does.
+    static let winogradSizeLimit = 64 * 1024 * 1024
+
+    static func algorithm(_ requested: ConvolutionAlgorithm, channels: Int, height: Int, width: Int) -> ConvolutionAlgorithm {
+        requested == .winograd && channels * height * width > winogradSizeLimit ? .direct : requested
     }
 
     static func poolOperationIndex(block: Int) -> Int {

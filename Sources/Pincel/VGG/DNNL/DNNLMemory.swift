@@ -15,6 +15,14 @@ struct MemoryDesc {
         raw = md
     }
 
+    /// Height and width of a 4-D (NCHW) descriptor.
+    var spatial: (Int, Int) {
+        withUnsafeBytes(of: raw.dims) { d in
+            let v = d.bindMemory(to: dnnl_dim_t.self)
+            return (Int(v[2]), Int(v[3]))
+        }
+    }
+
     /// Bytes a buffer for this descriptor needs (including any blocking padding).
     var byteSize: Int { withUnsafePointer(to: raw) { Int(dnnl_memory_desc_get_size($0)) } }
 
