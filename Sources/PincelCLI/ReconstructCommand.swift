@@ -1,0 +1,91 @@
+import ArgumentParser
+import Pincel
+
+/// `pincel reconstruct content|style`: the paper's reconstructions from white noise.
+struct ReconstructCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconstruct",
+        abstract: "Reconstruct an image from white noise at several VGG19 layers (the paper's Fig. 1), as a contact sheet.",
+        discussion: PincelCommand.exitCodes,
+        subcommands: [Content.self, Style.self]
+    )
+
+    static func optimizerKind(_ name: String) throws -> OptimizerKind {
+        guard let kind = OptimizerKind(rawValue: name) else { throw ValidationError("--optimizer must be lbfgs or adam") }
+        return kind
+    }
+
+    struct Content: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Content reconstructions: noise optimised to match the image's activations at each layer.",
+            discussion: "One tile per layer (content loss only, no total-variation term). Low layers give an "
+                + "almost exact copy; higher layers keep the arrangement and lose the exact pixels. "
+                + PincelCommand.exitCodes
+        )
+        @Option(help: "The image to reconstruct.") var image: String
+        @Option(help: "Layers, one tile each.") var layers = "relu1_2,relu2_2,relu3_2,relu4_2,relu5_2"
+        @Option(help: "Optimiser: lbfgs or adam.") var optimizer = "lbfgs"
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var sheet: SheetOutputOptions
+
+        func validate() throws {
+            try FigureCommandRunner.requireFiles([("--image", image)])
+            _ = try parsedLayers()
+            _ = try ReconstructCommand.optimizerKind(optimizer)
+        }
+
+        func parsedLayers() throws -> [WeightedLayer] {
+            do { return try WeightedLayer.parseList(layers) } catch { throw ValidationError("--layers: \(error)") }
+        }
+
+        func run() throws {
+            let layers = try parsedLayers()
+            let input = try common.load(image)
+            let kind = try ReconstructCommand.optimizerKind(optimizer)
+            try FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
+                var options = options
+                options.optimizer = kind
+                return try Figures.contentReconstructions(image: input, layers: layers, weights: weights, options: options,
+                                                   includeInput: !sheet.noInputs, progress: progress)
+            }
+        }
+    }
+
+    struct Style: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Style reconstructions: noise optimised to match the image's Gram matrices at nested layer sets.",
+            discussion: "One tile per set {first layer}, {first two}, ... {all} (style loss only, each layer "
+                + "weighted 1/N within its set, no total-variation term, Adam by default because L-BFGS makes "
+                + "almost no progress from noise on {relu1_1} and {relu1_1, relu2_1}). The texture grows in scale from set "
+                + "to set and the scene's arrangement never appears. " + PincelCommand.exitCodes
+        )
+        @Option(help: "The image whose style is reconstructed.") var image: String
+        @Option(help: "Layers whose nested prefixes are the sets.") var layers = "relu1_1,relu2_1,relu3_1,relu4_1,relu5_1"
+        @Option(help: "Optimiser: adam or lbfgs (L-BFGS stalls from noise on the sets without deep layers).")
+        var optimizer = "adam"
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var sheet: SheetOutputOptions
+
+        func validate() throws {
+            try FigureCommandRunner.requireFiles([("--image", image)])
+            _ = try parsedLayers()
+            _ = try ReconstructCommand.optimizerKind(optimizer)
+        }
+
+        func parsedLayers() throws -> [WeightedLayer] {
+            do { return try WeightedLayer.parseList(layers) } catch { throw ValidationError("--layers: \(error)") }
+        }
+
+        func run() throws {
+            let sets = Figures.nestedStyleSets(try parsedLayers())
+            let input = try common.load(image)
+            let kind = try ReconstructCommand.optimizerKind(optimizer)
+            try FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
+                var options = options
+                options.optimizer = kind
+                return try Figures.styleReconstructions(image: input, layerSets: sets, weights: weights, options: options,
+                                                 includeInput: !sheet.noInputs, progress: progress)
+            }
+        }
+    }
+}

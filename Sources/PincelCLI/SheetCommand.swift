@@ -1,0 +1,84 @@
+import ArgumentParser
+import Pincel
+
+/// `pincel sheet ratio|init`: one transfer under several settings, as a contact sheet.
+struct SheetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sheet",
+        abstract: "The same style transfer under several settings side by side (the paper's Figs. 3 and 6).",
+        discussion: PincelCommand.exitCodes,
+        subcommands: [Ratio.self, Init.self]
+    )
+
+    struct Ratio: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "One tile per content/style weight ratio, from mostly photo to mostly painting.",
+            discussion: "Each tile is the transfer with content weight α = --content-weight and style weight "
+                + "β = α / ratio, started from noise. The default ratios 50, 5, 0.5, 5e-2 (the default α = 5, "
+                + "β = 100) and 5e-3 (style weights 1e-3 ... 1e1 times the default) go from the photo with a "
+                + "hint of the painting's colours to the painting's texture with the photo's layout barely visible. " + PincelCommand.exitCodes
+        )
+        @Option(help: "The content photo.") var content: String
+        @Option(help: "The style painting.") var style: String
+        @Option(help: "Content/style weight ratios α/β, one tile each.") var ratios = "50,5,5e-1,5e-2,5e-3"
+        @Option(help: "Content weight α (the style weight is α / ratio).") var contentWeight: Float = 5
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var sheet: SheetOutputOptions
+
+        func validate() throws {
+            try FigureCommandRunner.requireFiles([("--content", content), ("--style", style)])
+            _ = try parsedRatios()
+            guard contentWeight.isFinite, contentWeight > 0 else { throw ValidationError("--content-weight must be positive") }
+        }
+
+        func parsedRatios() throws -> [Float] {
+            let values = ratios.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
+            guard !values.isEmpty, values.allSatisfy({ $0.map { $0.isFinite && $0 > 0 } ?? false }) else {
+                throw ValidationError("--ratios must be positive numbers separated by commas, e.g. 5,5e-2,5e-4")
+            }
+            return values.compactMap { $0 }
+        }
+
+        func run() throws {
+            let ratios = try parsedRatios()
+            let (c, s) = (try common.load(content), try common.load(style))
+            try FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
+                var options = options
+                options.contentWeight = contentWeight
+                return try Figures.ratioSheet(content: c, style: s, ratios: ratios, weights: weights, options: options,
+                                              includeInputs: !sheet.noInputs, progress: progress)
+            }
+        }
+    }
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "init",
+            abstract: "The same transfer started from the style image, the content image and noise.",
+            discussion: "Default weights (content 5, style 100, tv 1e-3) and the same seed for every tile. "
+                + PincelCommand.exitCodes
+        )
+        @Option(help: "The content photo.") var content: String
+        @Option(help: "The style painting.") var style: String
+        @Option(help: "Optimiser: lbfgs or adam (L-BFGS currently diverges from the content start).")
+        var optimizer = "lbfgs"
+        @OptionGroup var common: CommonOptions
+        @OptionGroup var sheet: SheetOutputOptions
+
+        func validate() throws {
+            try FigureCommandRunner.requireFiles([("--content", content), ("--style", style)])
+            _ = try ReconstructCommand.optimizerKind(optimizer)
+        }
+
+        func run() throws {
+            let (c, s) = (try common.load(content), try common.load(style))
+            let kind = try ReconstructCommand.optimizerKind(optimizer)
+            try FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
+                var options = options
+                options.optimizer = kind
+                return try Figures.initialisationSheet(content: c, style: s, weights: weights, options: options,
+                                                includeInputs: !sheet.noInputs, progress: progress)
+            }
+        }
+    }
+}
