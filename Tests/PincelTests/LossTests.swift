@@ -1,19 +1,8 @@
 import Testing
 @testable import Pincel
 
-/// Deterministic generator (SplitMix64) for the loss tests.
-private struct LossTestRNG {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform(_ lo: Double, _ hi: Double) -> Double {
-        lo + (hi - lo) * Double(next() >> 11) / Double(1 << 53)
-    }
+/// Post-ReLU-like activations for the loss tests.
+private extension TestRNG {
     /// Post-ReLU-like activations: about a third zeros, the rest in (0, scale).
     mutating func activations(_ count: Int, scale: Double = 3) -> [Float] {
         (0..<count).map { _ in
@@ -99,7 +88,7 @@ private func relativeError(_ a: [Float], _ b: [Double]) -> Double {
 // MARK: - Content
 
 @Test func contentLossMatchesNaiveValueAndGradient() throws {
-    var rng = LossTestRNG(state: 11)
+    var rng = TestRNG(state: 11)
     let (n, h, w) = (4, 3, 5)
     let f = Tensor(shape: [n, h, w], data: rng.activations(n * h * w))
     let p = Tensor(shape: [n, h, w], data: rng.activations(n * h * w))
@@ -124,7 +113,7 @@ private func relativeError(_ a: [Float], _ b: [Double]) -> Double {
 // MARK: - Gram and style
 
 @Test func gramMatchesNaiveAndIsSymmetric() throws {
-    var rng = LossTestRNG(state: 3)
+    var rng = TestRNG(state: 3)
     let (n, h, w) = (7, 6, 5)
     let f = Tensor(shape: [n, h, w], data: rng.activations(n * h * w))
     let gram = try GramMatrix(features: f)
@@ -140,7 +129,7 @@ private func relativeError(_ a: [Float], _ b: [Double]) -> Double {
 
 @Test func gramOfLargeLayerMatchesNaive() throws {
     // Big enough for oneDNN to use its blocked kernels (N = 64, M = 4096).
-    var rng = LossTestRNG(state: 5)
+    var rng = TestRNG(state: 5)
     let (n, h, w) = (64, 64, 64)
     let f = Tensor(shape: [n, h, w], data: rng.activations(n * h * w))
     let gram = try GramMatrix(features: f)
@@ -154,7 +143,7 @@ private func relativeError(_ a: [Float], _ b: [Double]) -> Double {
 }
 
 @Test func blendedTargetIsNormalisedWeightedSum() throws {
-    var rng = LossTestRNG(state: 8)
+    var rng = TestRNG(state: 8)
     let n = 5
     let g1 = try GramMatrix(features: Tensor(shape: [n, 4, 4], data: rng.activations(n * 16)))
     let g2 = try GramMatrix(features: Tensor(shape: [n, 3, 6], data: rng.activations(n * 18)))
@@ -172,7 +161,7 @@ private func relativeError(_ a: [Float], _ b: [Double]) -> Double {
 }
 
 @Test func styleLossMatchesNaiveValueAndFiniteDifferenceGradient() throws {
-    var rng = LossTestRNG(state: 21)
+    var rng = TestRNG(state: 21)
     let (n, h, w) = (4, 3, 5)
     let m = h * w
     let f = Tensor(shape: [n, h, w], data: rng.activations(n * m))
@@ -202,7 +191,7 @@ private func relativeError(_ a: [Float], _ b: [Double]) -> Double {
 }
 
 @Test func styleLossIsZeroAtOwnGram() throws {
-    var rng = LossTestRNG(state: 4)
+    var rng = TestRNG(state: 4)
     let f = Tensor(shape: [3, 4, 4], data: rng.activations(48))
     let target = try GramMatrix(features: f)
     var grad = [Float](repeating: 0, count: f.count)
@@ -262,7 +251,7 @@ private func relativeError(_ a: [Float], _ b: [Double]) -> Double {
 @Test(arguments: [(3, 4, 5), (3, 1, 4), (2, 5, 1), (1, 1, 1)])
 func totalVariationL2MatchesNaive(shape: (Int, Int, Int)) throws {
     let (c, h, w) = shape
-    var rng = LossTestRNG(state: UInt64(c * 100 + h * 10 + w))
+    var rng = TestRNG(state: UInt64(c * 100 + h * 10 + w))
     let x = Tensor(shape: [c, h, w], data: (0..<(c * h * w)).map { _ in Float(rng.uniform(0, 255)) })
     let weight: Float = 0.3
     var grad = [Float](repeating: 2, count: x.count)
@@ -287,7 +276,7 @@ func totalVariationL2MatchesNaive(shape: (Int, Int, Int)) throws {
     var seed: UInt64 = 77
     var x: Tensor
     repeat {
-        var rng = LossTestRNG(state: seed)
+        var rng = TestRNG(state: seed)
         x = Tensor(shape: [c, h, w], data: (0..<(c * h * w)).map { _ in Float(rng.uniform(0, 255)) })
         seed += 1
     } while minAbsDifference(x, c, h, w) <= 0.01
@@ -304,7 +293,7 @@ func totalVariationL2MatchesNaive(shape: (Int, Int, Int)) throws {
 
 @Test func totalVariationSmoothL1MatchesFiniteDifferences() throws {
     let (c, h, w) = (3, 4, 4)
-    var rng = LossTestRNG(state: 99)
+    var rng = TestRNG(state: 99)
     // Small values so many differences sit inside the smoothing region.
     let x = Tensor(shape: [c, h, w], data: (0..<(c * h * w)).map { _ in Float(rng.uniform(0, 2)) })
     let eps: Float = 0.5

@@ -1,21 +1,6 @@
 import Testing
 @testable import Pincel
 
-/// Deterministic generator (SplitMix64) for the optimiser tests.
-private struct OptimizerTestRNG {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [lo, hi).
-    mutating func uniform(_ lo: Double, _ hi: Double) -> Double {
-        lo + (hi - lo) * Double(next() >> 11) / Double(1 << 53)
-    }
-}
 
 /// Chained Rosenbrock `Σ 100 (x_{i+1} - x_i²)² + (1 - x_i)²`, evaluated in Double; minimum 0 at (1, …, 1).
 private func rosenbrock(_ x: [Float], _ g: inout [Float]) -> Float {
@@ -39,7 +24,7 @@ private struct Quadratic {
     let center: [Double] // c: the unconstrained minimum
 
     init(n: Int, center: [Double], seed: UInt64) {
-        var rng = OptimizerTestRNG(state: seed)
+        var rng = TestRNG(state: seed)
         let r = (0..<(n * n)).map { _ in rng.uniform(-1, 1) / Double(n).squareRoot() }
         var q = [Double](repeating: 0, count: n * n)
         for i in 0..<n {
@@ -90,7 +75,7 @@ func lbfgsRosenbrockReachesMinimum(dimension: Int) throws {
 }
 
 @Test func lbfgsConvexQuadraticReachesKnownMinimum() throws {
-    var rng = OptimizerTestRNG(state: 1)
+    var rng = TestRNG(state: 1)
     let n = 30
     let center = (0..<n).map { _ in rng.uniform(-5, 5) }
     let quad = Quadratic(n: n, center: center, seed: 2)
@@ -104,7 +89,7 @@ func lbfgsRosenbrockReachesMinimum(dimension: Int) throws {
 @Test func lbfgsBoundedSeparableQuadraticStopsOnTheBound() throws {
     // f = Σ cᵢ (xᵢ - aᵢ)² with aᵢ in [-100, 355] and box [0, 255]: the constrained minimum is
     // clamp(a). Every evaluated point must lie in the box.
-    var rng = OptimizerTestRNG(state: 9)
+    var rng = TestRNG(state: 9)
     let n = 50
     let a = (0..<n).map { _ in rng.uniform(-100, 355) }
     let c = (0..<n).map { _ in rng.uniform(0.1, 10) }
@@ -132,7 +117,7 @@ func lbfgsRosenbrockReachesMinimum(dimension: Int) throws {
     // Coupled SPD quadratic whose unconstrained minimum lies well outside [0, 1]ⁿ. The constrained
     // minimiser is checked by the KKT conditions computed in Double: at a free variable the
     // gradient vanishes, at the lower bound it is ≥ 0, at the upper bound ≤ 0.
-    var rng = OptimizerTestRNG(state: 4)
+    var rng = TestRNG(state: 4)
     let n = 20
     let center = (0..<n).map { _ in rng.uniform(-3, 4) }
     let quad = Quadratic(n: n, center: center, seed: 5)
@@ -175,7 +160,7 @@ func lbfgsRosenbrockReachesMinimum(dimension: Int) throws {
 // MARK: - Adam
 
 @Test func adamConvexQuadraticReachesKnownMinimum() throws {
-    var rng = OptimizerTestRNG(state: 12)
+    var rng = TestRNG(state: 12)
     let n = 10
     let center = (0..<n).map { _ in rng.uniform(-2, 2) }
     let quad = Quadratic(n: n, center: center, seed: 13)
@@ -187,7 +172,7 @@ func lbfgsRosenbrockReachesMinimum(dimension: Int) throws {
 }
 
 @Test func adamWithBoundsStopsOnTheBound() throws {
-    var rng = OptimizerTestRNG(state: 14)
+    var rng = TestRNG(state: 14)
     let n = 40
     let a = (0..<n).map { _ in rng.uniform(-100, 355) }
     let opt = try Adam(learningRate: 2)   // default bounds 0…255

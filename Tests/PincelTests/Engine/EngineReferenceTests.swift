@@ -30,7 +30,7 @@ struct EngineReferenceTests {
     func forwardAndBackwardMatch(algorithm: ConvolutionAlgorithm, pooling: PoolingMode, tolerance: Double) throws {
         let (h, w) = (16, 20)
         var rng = TestRNG(seed: 11)
-        let image = Tensor(shape: [3, h, w], data: (0..<(3 * h * w)).map { _ in rng.uniform(0, 255) })
+        let image = Tensor(shape: [3, h, w], data: (0..<(3 * h * w)).map { _ in rng.uniformFloat(0, 255) })
         let net = try VGG19Network(weights: Self.weights, taps: Self.taps,
                                    options: NetworkOptions(pooling: pooling, algorithm: algorithm))
         let out = try net.forward(image)
@@ -48,7 +48,7 @@ struct EngineReferenceTests {
             #expect(mine.shape == [s.c, s.h, s.w])
             let err = relativeL2(mine.data, trace.values[k + 1])
             #expect(err < tolerance, "forward \(name): relative error \(err)")
-            let g = (0..<mine.count).map { _ in rng.uniform(-1, 1) }
+            let g = (0..<mine.count).map { _ in rng.uniformFloat(-1, 1) }
             grads[name] = Tensor(shape: mine.shape, data: g)
             naiveGrads[k] = g.map(Double.init)
         }

@@ -128,31 +128,14 @@ struct NaiveVGG {
     }
 }
 
-/// Deterministic pseudo-random numbers for tests (SplitMix64).
-struct TestRNG {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [lo, hi).
-    mutating func uniform(_ lo: Float, _ hi: Float) -> Float {
-        lo + (hi - lo) * Float(next() >> 40) / Float(1 << 24)
-    }
-}
-
 /// VGG19 weights with random values (He-scaled) for engine tests that need no file.
 func randomVGG19Weights(seed: UInt64) -> VGG19Weights {
     var rng = TestRNG(seed: seed)
     let convs = VGG19Architecture.convs.map { c -> ConvWeights in
         let n = c.outChannels * c.inChannels * 9
         let scale = (2.0 / Float(c.inChannels * 9)).squareRoot() * 1.7
-        let w = (0..<n).map { _ in rng.uniform(-scale, scale) }
-        let b = (0..<c.outChannels).map { _ in rng.uniform(-0.1, 0.1) }
+        let w = (0..<n).map { _ in rng.uniformFloat(-scale, scale) }
+        let b = (0..<c.outChannels).map { _ in rng.uniformFloat(-0.1, 0.1) }
         return ConvWeights(weights: Tensor(shape: [c.outChannels, c.inChannels, 3, 3], data: w), bias: b)
     }
     return VGG19Weights(convs: convs, source: "random(seed: \(seed))")
