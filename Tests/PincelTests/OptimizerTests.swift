@@ -155,6 +155,97 @@ func lbfgsRosenbrockReachesMinimum(dimension: Int) throws {
     #expect(throws: OptimizerError.self) { try LBFGS(historySize: 0) }
     #expect(throws: OptimizerError.self) { try LBFGS(learningRate: 0) }
     #expect(throws: OptimizerError.self) { try LBFGS(bounds: Bounds(lower: 1, upper: 0)) }
+    #expect(throws: OptimizerError.self) { try LBFGS(initialInverseCurvature: 0) }
+    #expect(throws: OptimizerError.self) { try LBFGS(initialInverseCurvature: .infinity) }
+}
+
+@Test func lbfgsRejectsARisingTrialAndInterpolatesAlongTheSameDirection() throws {
+    // f = x² from 3 with learning rate 10: the first trial 3 - (10/6)·6 = -7 has f = 49 > 9, so it
+    // is rejected. The quadratic through f(0) = 9, f'(0) = g·d = -36 and f(10/6) = 49 has its
+    // minimum at t = 0.5, i.e. x = 3 - 0.5·6 = 0: exact, since f is itself quadratic.
+    let opt = try LBFGS(learningRate: 10, bounds: nil)
+    var x: [Float] = [3]
+    var seen: [Float] = []
+    try opt.minimize(x: &x, evaluations: 3, objective: { x, g in
+        g[0] = 2 * x[0]
+        return x[0] * x[0]
+    }, onEvaluation: { _, _, point in
+        seen.append(point[0])
+        return true
+    })
+    #expect(seen.count == 3)
+    #expect(abs(seen[1] - -7) < 1e-5)
+    #expect(abs(seen[2]) < 1e-5)
+    #expect(opt.rejectedSteps == 1)
+    #expect(opt.storedPairs == 0)   // no pair from the rejected trial
+}
+
+@Test func minimizeReturnsTheBestPointWhenTheLastTrialWasWorse() throws {
+    // Same problem, stopped right after the rejected trial: x must be the start, not -7.
+    let opt = try LBFGS(learningRate: 10, bounds: nil)
+    var x: [Float] = [3]
+    var last: Float = 0
+    let result = try opt.minimize(x: &x, evaluations: 2) { x, g in
+        g[0] = 2 * x[0]
+        last = x[0] * x[0]
+        return last
+    }
+    #expect(last == 49)
+    #expect(x == [3])
+    #expect(result.finalValue == 9)
+    #expect(result.returnedEarlierPoint)
+}
+
+@Test func lbfgsValuesAtAcceptedPointsNeverRise() throws {
+    // On 10-D Rosenbrock the unit step overshoots now and then; every trial that raises the value
+    // is rejected, so the value at each accepted point (each new minimum) is ≤ the one before,
+    // and each rejection is followed by a trial closer to the anchor.
+    let opt = try LBFGS(bounds: nil)
+    var x = (0..<10).map { $0 % 2 == 0 ? Float(-1.2) : 1 }
+    var values: [Float] = []
+    try opt.minimize(x: &x, evaluations: 300, objective: rosenbrock, onEvaluation: { _, v, _ in
+        values.append(v)
+        return true
+    })
+    var anchorValue = values[0]
+    var rises = 0
+    for v in values.dropFirst() {
+        if v > anchorValue { rises += 1 } else { anchorValue = v }
+    }
+    #expect(rises == opt.rejectedSteps)
+    #expect(opt.rejectedSteps > 0)   // the safeguard was exercised
+    for v in x { #expect(abs(v - 1) < 1e-3) }
+}
+
+@Test func lbfgsInitialInverseCurvatureSetsTheFirstStep() throws {
+    // f = |x|², g = 2x: with H0 = 0.5 the first step x - 0.5·g lands exactly on the minimum.
+    let opt = try LBFGS(bounds: nil, initialInverseCurvature: 0.5)
+    var x: [Float] = [3, -4]
+    try opt.step(&x, value: 25, gradient: [6, -8])
+    #expect(x == [0, 0])
+    // reset() returns to the hint, not to a learned value.
+    opt.reset()
+    #expect(opt.inverseCurvature == 0.5)
+}
+
+@Test func lbfgsCurvatureTestIsScaleFree() throws {
+    // f = 1e-5 |x - c|²: the first (torch) step is -g itself, so y·s = 2e-5 |g|² ≈ 1e-13, below
+    // torch's absolute 1e-10 test, which would store no pair and leave L-BFGS crawling with steps
+    // of -g (x moving 2e-5 of the way per evaluation). The relative test (y·s > 1e-10 y·y) keeps
+    // the pair, so it converges like the unscaled problem.
+    let c: [Float] = [1, -2, 3, 0.5]
+    let opt = try LBFGS(bounds: nil)
+    var x: [Float] = [0, 0, 0, 0]
+    try opt.minimize(x: &x, evaluations: 15) { x, g in
+        var f: Float = 0
+        for i in 0..<4 {
+            f += 1e-5 * (x[i] - c[i]) * (x[i] - c[i])
+            g[i] = 2e-5 * (x[i] - c[i])
+        }
+        return f
+    }
+    #expect(opt.storedPairs > 0)
+    for i in 0..<4 { #expect(abs(x[i] - c[i]) < 1e-3) }
 }
 
 // MARK: - Adam

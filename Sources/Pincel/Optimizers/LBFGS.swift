@@ -1,64 +1,89 @@
-/// Limited-memory BFGS with a fixed step, as used by the classic style-transfer
-/// implementations (`torch.optim.LBFGS(lr: 1)` without line search), with optional box
-/// constraints handled by projection.
+/// Limited-memory BFGS with a unit step, in the style of the classic style-transfer
+/// implementations (`torch.optim.LBFGS(lr: 1)`), made monotone by a cheap backtracking safeguard
+/// and optionally box-constrained by projection.
 ///
-/// **Unconstrained iteration.** The first step is `-g` scaled by
-/// `learningRate * min(1, 1 / |g|₁)`. Later steps use the two-loop recursion over the last
-/// `historySize` curvature pairs `(s, y)` (`s = x_{k+1} - x_k`, `y = g_{k+1} - g_k`) with the
-/// initial inverse Hessian `H0 = (s·y / y·y) · I` from the newest accepted pair, and step length
-/// `learningRate`. A pair with `y·s ≤ 1e-10` is skipped. If the direction is not a descent
-/// direction (`g·d ≥ 0`) the history is cleared (restart) and the step is the scaled steepest
-/// descent step again; the same scaling applies whenever the history is empty.
+/// **Direction.** With stored curvature pairs `(s, y)` (`s = x_{k+1} - x_k`,
+/// `y = g_{k+1} - g_k`, the last `historySize` that passed the curvature test) the direction is
+/// `d = -H g` from the two-loop recursion with `H0 = (s·y / y·y) · I` of the newest pair, and the
+/// trial step length is `learningRate`. With no pairs the direction is `-g` and the step is
+/// `learningRate · H0` if a curvature scale is known (from an earlier pair, or
+/// `initialInverseCurvature`), else the conservative `learningRate · min(1, 1 / |g|₁)` of torch.
+/// If `d` is not a descent direction (`g·d ≥ 0`) the history is cleared (a restart).
 ///
-/// **Bounds** (in the spirit of L-BFGS-B, without its Cauchy point and subspace minimisation):
+/// **Safeguard.** Each step is a trial: the next call sees its objective value. If the value
+/// rose above the value at the point the step started from, the trial is rejected and the
+/// step length along the same direction is cut to the minimiser of the quadratic through
+/// `f(0)`, `f'(0) = g·d` and `f(t)`, kept within `[0.1 t, 0.5 t]`; no pair is stored from a
+/// rejected trial. After `maxBacktracks` rejections in a row the last trial is accepted and the
+/// history cleared. So a bad quasi-Newton step costs one or two evaluations instead of a
+/// divergence, and the accepted values never increase (except after a forced acceptance).
+///
+/// **Bounds** (in the spirit of L-BFGS-B, without its Cauchy point and subspace minimisation;
+/// a projected quasi-Newton step):
 /// 1. Variables on a bound whose gradient points out of the box (`x ≤ lower, g > 0` or
-///    `x ≥ upper, g < 0`) are *held*: their direction component is zero.
-/// 2. The two-loop recursion runs on the free variables only: `q` starts as the masked `-g`
-///    and every `q -= α y` / `d += (α - β) s` update is masked, so all dot products see only free
-///    components. `ρ = 1 / (s·y)` and `H0` use the full stored pairs; with `ρ > 0` every
-///    update keeps the implied inverse Hessian positive semi-definite on the free subspace, so
-///    `d` is a descent direction for the free variables (else the restart above applies).
-/// 3. The new point is the projection `clamp(x + t d, lower, upper)`; the stored `s` is the
-///    actual projected step, so `(s, y)` stays consistent with the points where the gradient was
-///    evaluated (pairs failing the curvature test are skipped as above).
+///    `x ≥ upper, g < 0`) are *held*.
+/// 2. The direction is the full two-loop `-H g` with the held components set to zero. If that
+///    is not a descent direction the history is cleared and the direction is the projected `-g`.
+///    (Masking `g` *before* the recursion, i.e. running it on the free subspace only, was tried
+///    and measured far worse: with pairs whose curvature lies partly in held pixels the implied
+///    subspace Hessian is badly scaled, and 512 px transfers oscillated between 6e7 and 9e9.)
+/// 3. A trial point is the projection `clamp(x + t d, lower, upper)`; the stored `s` is the
+///    actual projected step, so each pair is an exact secant pair of the points where the
+///    gradient was evaluated.
 ///
-/// Memory: `2 · historySize · n` floats of history plus `4 · n` of scratch
-/// (n = 3·512·512 and the default history of 100: about 0.6 GiB). History buffers are allocated
-/// while the history fills; once full, the oldest pair's buffers are reused and a step allocates
-/// nothing.
+/// Memory: `2 · historySize · n` floats of history plus `4 · n` of working vectors (n = 3·512·512
+/// and the default history of 100: about 0.6 GiB). History buffers are allocated while the
+/// history fills; once full, the oldest pair's buffers are reused and a step allocates nothing.
 public final class LBFGS: Optimizer {
     public let historySize: Int
     public let learningRate: Float
     public let bounds: Bounds?
-    /// Pairs with `y·s` at or below this are not stored.
-    public let curvatureThreshold: Double = 1e-10
+    /// The inverse-curvature scale used for the very first step instead of `min(1, 1/|g|₁)`;
+    /// for example the previous scale's ``inverseCurvature`` when a coarse-to-fine run moves
+    /// to the next size. `nil` for the conservative torch first step.
+    public let initialInverseCurvature: Double?
+    /// Consecutive rejected trials after which a trial is accepted anyway and the history cleared.
+    public let maxBacktracks = 8
+
+    private struct Pair {
+        let s: FloatBuffer
+        let y: FloatBuffer
+        let rho: Double
+    }
 
     // Accepted pairs, oldest first.
-    private var sHistory: [[Float]] = []
-    private var yHistory: [[Float]] = []
-    private var rho: [Double] = []
+    private var history: [Pair] = []
     private var alpha: [Double] = []
-    private var hDiagonal: Double = 1
+    /// `s·y / y·y` of the newest accepted pair (kept across restarts), or the initial hint.
+    public private(set) var inverseCurvature: Double?
 
-    // Scratch, sized n once.
+    // Working vectors, sized n once per problem size.
     private var size = 0
-    private var pendingS: [Float] = []     // last step taken, waiting for its y
-    private var scratchY: [Float] = []
-    private var previousGradient: [Float] = []
-    private var direction: [Float] = []
-    private var mask: [Float] = []         // 1 free, 0 held at a bound
+    private var anchor = FloatBuffer(count: 0)           // point the current direction starts from
+    private var anchorGradient = FloatBuffer(count: 0)   // gradient there
+    private var direction = FloatBuffer(count: 0)
+    private var mask = FloatBuffer(count: 0)             // 1 free, 0 held at a bound
+    private var spare: (s: FloatBuffer, y: FloatBuffer)? // recycled pair buffers
+    private var anchorValue: Float = 0
+    private var slope = 0.0          // g·d at the anchor
+    private var stepLength: Float = 0
+    private var backtracks = 0
     private var hasPendingStep = false
 
     /// Accepted pairs currently held (for tests and diagnostics).
-    public var storedPairs: Int { sHistory.count }
-    /// Times the history was cleared because the direction was not a descent direction.
+    public var storedPairs: Int { history.count }
+    /// Times the history was cleared (non-descent direction or too many rejections).
     public private(set) var restarts = 0
+    /// Trial steps rejected because the objective rose.
+    public private(set) var rejectedSteps = 0
 
     /// - Parameters:
     ///   - historySize: curvature pairs kept (`m`), at least 1.
-    ///   - learningRate: fixed step length (`> 0`).
+    ///   - learningRate: trial step length (`> 0`).
     ///   - bounds: box constraints, `nil` for none; pixels by default.
-    public init(historySize: Int = 100, learningRate: Float = 1, bounds: Bounds? = .pixelRange) throws {
+    ///   - initialInverseCurvature: see ``initialInverseCurvature``; positive and finite if given.
+    public init(historySize: Int = 100, learningRate: Float = 1, bounds: Bounds? = .pixelRange,
+                initialInverseCurvature: Double? = nil) throws {
         guard historySize >= 1 else {
             throw OptimizerError.invalidArgument("L-BFGS history size must be at least 1, got \(historySize)")
         }
@@ -68,42 +93,42 @@ public final class LBFGS: Optimizer {
         if let b = bounds, !(b.lower <= b.upper) {
             throw OptimizerError.invalidArgument("bounds lower \(b.lower) exceeds upper \(b.upper)")
         }
+        if let h = initialInverseCurvature, !(h > 0 && h.isFinite) {
+            throw OptimizerError.invalidArgument("L-BFGS initial inverse curvature must be positive, got \(h)")
+        }
         self.historySize = historySize
         self.learningRate = learningRate
         self.bounds = bounds
+        self.initialInverseCurvature = initialInverseCurvature
+        self.inverseCurvature = initialInverseCurvature
     }
 
     public func reset() {
-        sHistory.removeAll(keepingCapacity: true)
-        yHistory.removeAll(keepingCapacity: true)
-        rho.removeAll(keepingCapacity: true)
-        hDiagonal = 1
+        clearHistory()
+        inverseCurvature = initialInverseCurvature
         hasPendingStep = false
+        backtracks = 0
         restarts = 0
+        rejectedSteps = 0
+    }
+
+    private func clearHistory() {
+        if spare == nil, let oldest = history.first { spare = (oldest.s, oldest.y) }
+        history.removeAll(keepingCapacity: true)
     }
 
     private func prepare(_ n: Int) {
         guard n != size else { return }
+        history = []
+        spare = nil
         reset()
-        sHistory = []
-        yHistory = []
-        sHistory.reserveCapacity(historySize)
-        yHistory.reserveCapacity(historySize)
-        rho.reserveCapacity(historySize)
+        history.reserveCapacity(historySize)
         alpha = [Double](repeating: 0, count: historySize)
         size = n
-        pendingS = [Float](repeating: 0, count: n)
-        scratchY = [Float](repeating: 0, count: n)
-        previousGradient = [Float](repeating: 0, count: n)
-        direction = [Float](repeating: 0, count: n)
-        mask = [Float](repeating: 1, count: n)
-    }
-
-    private func clearHistory() {
-        sHistory.removeAll(keepingCapacity: true)
-        yHistory.removeAll(keepingCapacity: true)
-        rho.removeAll(keepingCapacity: true)
-        hDiagonal = 1
+        anchor = FloatBuffer(count: n)
+        anchorGradient = FloatBuffer(count: n)
+        direction = FloatBuffer(count: n)
+        mask = FloatBuffer(count: n)
     }
 
     public func step(_ x: inout [Float], value: Float, gradient: [Float]) throws {
@@ -112,157 +137,136 @@ public final class LBFGS: Optimizer {
             throw OptimizerError.invalidArgument("L-BFGS got \(gradient.count) gradient values for \(n) variables")
         }
         prepare(n)
-        // From here on every buffer (x, gradient, history and scratch) holds `n > 0` values, so
-        // each `baseAddress` below exists; the guards throw ``noStorage`` rather than trap and
-        // run once per buffer per step, outside the loops.
         try gradient.withUnsafeBufferPointer { gBuf in
-            guard let g = gBuf.baseAddress else { throw Self.noStorage }
-            if hasPendingStep { try acceptPairIfCurved(g, n) }
-            try computeDirectionAndStep(&x, g, n)
+            try x.withUnsafeMutableBufferPointer { xBuf in
+                // Both hold n > 0 values (checked above), so their storage exists.
+                guard let g = gBuf.baseAddress, let xp = xBuf.baseAddress else {
+                    throw OptimizerError.invalidArgument("L-BFGS got a variable or gradient buffer without storage")
+                }
+                step(xp, value, g, n)
+            }
         }
     }
 
-    /// Thrown if a buffer of a non-empty problem unexpectedly has no storage.
-    private static var noStorage: OptimizerError { OptimizerError.invalidArgument("L-BFGS got a variable, gradient or history buffer without storage") }
-
-    /// Forms `y = g - g_prev` for the pending step and stores `(s, y)` if `y·s` is large enough.
-    private func acceptPairIfCurved(_ g: UnsafePointer<Float>, _ n: Int) throws {
-        var ys = 0.0, yy = 0.0
-        try scratchY.withUnsafeMutableBufferPointer { yBuf in
-            guard let y = yBuf.baseAddress else { throw Self.noStorage }
-            try previousGradient.withUnsafeBufferPointer { p in
-                guard let gp = p.baseAddress else { throw Self.noStorage }
-                for i in 0..<n { y[i] = g[i] - gp[i] }
+    private func step(_ x: UnsafeMutablePointer<Float>, _ value: Float, _ g: UnsafePointer<Float>, _ n: Int) {
+        if hasPendingStep {
+            if !(value <= anchorValue), backtracks < maxBacktracks {
+                backtrack(x, rejected: value, n)
+                return
             }
-            ys = try pendingS.withUnsafeBufferPointer { s in
-                guard let sp = s.baseAddress else { throw Self.noStorage }
-                return VectorMath.dot(y, sp, count: n)
+            if !(value <= anchorValue) {
+                // Still worse after maxBacktracks cuts: accept, and forget the history that led here.
+                clearHistory()
+                restarts += 1
+            } else {
+                storePair(x, g, n)
             }
-            yy = VectorMath.dot(y, y, count: n)
+            hasPendingStep = false
         }
-        hasPendingStep = false
-        guard ys > curvatureThreshold, yy > 0 else { return }
-        var recycledS: [Float]? = nil
-        var recycledY: [Float]? = nil
-        if sHistory.count == historySize {
-            recycledS = sHistory.removeFirst()
-            recycledY = yHistory.removeFirst()
-            rho.removeFirst()
+        let (free, gradientL1) = computeDirection(x, g, n)
+        guard free, gradientL1 > 0 else { return }  // projected gradient zero: stationary
+        let t: Float
+        if !history.isEmpty {
+            t = learningRate
+        } else if let h = inverseCurvature {
+            t = learningRate * Float(h)
+        } else {
+            t = learningRate * Float(min(1, 1 / gradientL1))
         }
-        sHistory.append(pendingS)
-        yHistory.append(scratchY)
-        rho.append(1 / ys)
-        hDiagonal = ys / yy
-        pendingS = recycledS ?? [Float](repeating: 0, count: n)
-        scratchY = recycledY ?? [Float](repeating: 0, count: n)
-    }
-
-    private func computeDirectionAndStep(_ x: inout [Float], _ g: UnsafePointer<Float>, _ n: Int) throws {
-        let b = bounds
-        // Free-variable mask and masked steepest descent.
-        try x.withUnsafeBufferPointer { xBuf in
-            guard let xp = xBuf.baseAddress else { throw Self.noStorage }
-            try mask.withUnsafeMutableBufferPointer { mBuf in
-                guard let m = mBuf.baseAddress else { throw Self.noStorage }
-                if let b {
-                    let lo = b.lower, hi = b.upper
-                    for i in 0..<n { m[i] = isHeldAtBound(xp[i], g[i], lo, hi) ? 0 : 1 }
-                } else {
-                    for i in 0..<n { m[i] = 1 }
-                }
-            }
-        }
-        var useHistory = !sHistory.isEmpty
-        var gtd = 0.0
-        var pgL1 = 0.0
-        try mask.withUnsafeBufferPointer { mBuf in
-            guard let m = mBuf.baseAddress else { throw Self.noStorage }
-            try direction.withUnsafeMutableBufferPointer { dBuf in
-                guard let d = dBuf.baseAddress else { throw Self.noStorage }
-                for i in 0..<n { d[i] = -g[i] * m[i] }
-                pgL1 = VectorMath.sumAbs(d, count: n)
-                if useHistory {
-                    try twoLoop(d, m, n)
-                    gtd = VectorMath.dot(g, d, count: n)
-                    if !(gtd < 0) {
-                        // Not a descent direction: restart from steepest descent.
-                        for i in 0..<n { d[i] = -g[i] * m[i] }
-                        useHistory = false
-                    }
-                }
-            }
-        }
-        if !useHistory, !sHistory.isEmpty {
-            clearHistory()
-            restarts += 1
-        }
-        guard pgL1 > 0 else {
-            // Projected gradient is zero: stationary point of the constrained problem.
-            return
-        }
-        let t: Float = useHistory ? learningRate : learningRate * Float(min(1, 1 / pgL1))
-
-        // New point = projection of x + t d; s = actual step.
-        let lo = b?.lower ?? -Float.infinity
-        let hi = b?.upper ?? Float.infinity
-        try x.withUnsafeMutableBufferPointer { xBuf in
-            guard let xp = xBuf.baseAddress else { throw Self.noStorage }
-            try direction.withUnsafeBufferPointer { dBuf in
-                guard let d = dBuf.baseAddress else { throw Self.noStorage }
-                try pendingS.withUnsafeMutableBufferPointer { sBuf in
-                    guard let s = sBuf.baseAddress else { throw Self.noStorage }
-                    if b != nil {
-                        for i in 0..<n {
-                            let old = xp[i]
-                            let new = Swift.min(Swift.max(old + t * d[i], lo), hi)
-                            s[i] = new - old
-                            xp[i] = new
-                        }
-                    } else {
-                        for i in 0..<n {
-                            let old = xp[i]
-                            let new = old + t * d[i]
-                            s[i] = new - old
-                            xp[i] = new
-                        }
-                    }
-                }
-            }
-        }
-        try previousGradient.withUnsafeMutableBufferPointer { p in
-            guard let gp = p.baseAddress else { throw Self.noStorage }
-            gp.update(from: g, count: n)
-        }
+        anchor.pointer.update(from: x, count: n)
+        anchorGradient.pointer.update(from: g, count: n)
+        anchorValue = value
+        slope = VectorMath.dot(g, direction.pointer, count: n)
+        backtracks = 0
+        moveFromAnchor(x, t, n)
         hasPendingStep = true
     }
 
-    /// Two-loop recursion on the free variables: on entry `d` holds the masked `-g`;
-    /// on exit `d = -H g` restricted to the free variables.
-    private func twoLoop(_ d: UnsafeMutablePointer<Float>, _ m: UnsafePointer<Float>, _ n: Int) throws {
-        let k = sHistory.count
-        try alpha.withUnsafeMutableBufferPointer { al in
-            for j in stride(from: k - 1, through: 0, by: -1) {
-                let a = try sHistory[j].withUnsafeBufferPointer { s in
-                    guard let sp = s.baseAddress else { throw Self.noStorage }
-                    return rho[j] * VectorMath.dot(sp, d, count: n)
-                }
-                al[j] = a
-                try yHistory[j].withUnsafeBufferPointer { y in
-                    guard let yp = y.baseAddress else { throw Self.noStorage }
-                    VectorMath.maskedAxpy(Float(-a), yp, m, d, count: n)
-                }
+    /// Rejects the trial at `x` (objective `rejected`) and tries a shorter step along the same direction.
+    private func backtrack(_ x: UnsafeMutablePointer<Float>, rejected: Float, _ n: Int) {
+        rejectedSteps += 1
+        backtracks += 1
+        let t = Double(stepLength)
+        let rise = Double(rejected) - Double(anchorValue) - slope * t
+        var cut = 0.5
+        if rise > 0, rise.isFinite { cut = -slope * t / (2 * rise) }  // (minimiser of the quadratic) / t
+        cut = min(max(cut, 0.1), 0.5)
+        moveFromAnchor(x, Float(cut * t), n)
+    }
+
+    /// `x = clamp(anchor + t d)`.
+    private func moveFromAnchor(_ x: UnsafeMutablePointer<Float>, _ t: Float, _ n: Int) {
+        stepLength = t
+        let a = anchor.pointer, d = direction.pointer
+        let lo = bounds?.lower ?? -Float.infinity
+        let hi = bounds?.upper ?? Float.infinity
+        for i in 0..<n { x[i] = Swift.min(Swift.max(a[i] + t * d[i], lo), hi) }
+    }
+
+    /// Stores `s = x - anchor`, `y = g - anchorGradient` if `y·s` shows positive curvature.
+    private func storePair(_ x: UnsafePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int) {
+        let buffers = spare ?? (FloatBuffer(count: n), FloatBuffer(count: n))
+        let s = buffers.s.pointer, y = buffers.y.pointer
+        let a = anchor.pointer, ga = anchorGradient.pointer
+        for i in 0..<n {
+            s[i] = x[i] - a[i]
+            y[i] = g[i] - ga[i]
+        }
+        let ys = VectorMath.dot(y, s, count: n)
+        let yy = VectorMath.dot(y, y, count: n)
+        // Scale-free test (as in L-BFGS-B): the implied H0 = s·y / y·y must be clearly positive.
+        guard ys > 1e-10 * yy, yy > 0, ys.isFinite, yy.isFinite else {
+            spare = buffers
+            return
+        }
+        spare = nil
+        if history.count == historySize {
+            let oldest = history.removeFirst()
+            spare = (oldest.s, oldest.y)
+        }
+        history.append(Pair(s: buffers.s, y: buffers.y, rho: 1 / ys))
+        inverseCurvature = ys / yy
+    }
+
+    /// Fills `direction` and the free-variable mask; returns whether any variable is free and
+    /// `|projected g|₁`. Clears the history if the quasi-Newton direction is not a descent direction.
+    private func computeDirection(_ x: UnsafePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int) -> (Bool, Double) {
+        let m = mask.pointer, d = direction.pointer
+        if let b = bounds {
+            let lo = b.lower, hi = b.upper
+            for i in 0..<n { m[i] = isHeldAtBound(x[i], g[i], lo, hi) ? 0 : 1 }
+        } else {
+            m.update(repeating: 1, count: n)
+        }
+        for i in 0..<n { d[i] = -g[i] * m[i] }
+        let gradientL1 = VectorMath.sumAbs(d, count: n)
+        guard gradientL1 > 0 else { return (false, 0) }
+        if !history.isEmpty {
+            // The full quasi-Newton direction -H g, then the held components zeroed.
+            for i in 0..<n { d[i] = -g[i] }
+            twoLoop(d, n)
+            for i in 0..<n { d[i] *= m[i] }
+            if !(VectorMath.dot(g, d, count: n) < 0) {
+                for i in 0..<n { d[i] = -g[i] * m[i] }
+                clearHistory()
+                restarts += 1
             }
-            VectorMath.scale(Float(hDiagonal), d, count: n)
-            for j in 0..<k {
-                let beta = try yHistory[j].withUnsafeBufferPointer { y in
-                    guard let yp = y.baseAddress else { throw Self.noStorage }
-                    return rho[j] * VectorMath.dot(yp, d, count: n)
-                }
-                try sHistory[j].withUnsafeBufferPointer { s in
-                    guard let sp = s.baseAddress else { throw Self.noStorage }
-                    VectorMath.maskedAxpy(Float(al[j] - beta), sp, m, d, count: n)
-                }
-            }
+        }
+        return (true, gradientL1)
+    }
+
+    /// Two-loop recursion: on entry `d` holds `-g`, on exit `-H g`.
+    private func twoLoop(_ d: UnsafeMutablePointer<Float>, _ n: Int) {
+        let k = history.count
+        for j in stride(from: k - 1, through: 0, by: -1) {
+            let a = history[j].rho * VectorMath.dot(history[j].s.pointer, d, count: n)
+            alpha[j] = a
+            VectorMath.axpy(Float(-a), history[j].y.pointer, d, count: n)
+        }
+        VectorMath.scale(Float(inverseCurvature ?? 1), d, count: n)
+        for j in 0..<k {
+            let beta = history[j].rho * VectorMath.dot(history[j].y.pointer, d, count: n)
+            VectorMath.axpy(Float(alpha[j] - beta), history[j].s.pointer, d, count: n)
         }
     }
 }

@@ -57,9 +57,13 @@ public struct OptimizationResult: Sendable, Equatable {
 
     /// Objective evaluations performed.
     public var evaluations: Int
-    /// The objective value at the returned `x` (the last evaluation).
+    /// The objective value at the returned `x`.
     public var finalValue: Float
     public var stopReason: StopReason
+    /// The returned `x` is an earlier evaluation than the last one, because the last was worse
+    /// (for example a rejected L-BFGS trial step); an objective that keeps per-evaluation state
+    /// holds the last evaluation's, not this point's.
+    public var returnedEarlierPoint = false
 }
 
 /// A first-order minimiser over a flat `[Float]` vector.
@@ -81,9 +85,10 @@ extension Optimizer {
     /// Minimise `objective` starting from `x`, using at most `evaluations` objective evaluations.
     ///
     /// Each iteration evaluates the objective once and then takes one step, so `evaluations`
-    /// counts iterations too; no step is taken after the last evaluation, so on return `x` is the
-    /// last evaluated point and `finalValue` its objective value. With ``bounds`` set, `x` is first
-    /// projected onto the box.
+    /// counts iterations too; no step is taken after the last evaluation. On return `x` is the
+    /// evaluated point with the lowest objective (the last one unless a later evaluation was worse;
+    /// see ``OptimizationResult/returnedEarlierPoint``) and `finalValue` its value. With ``bounds``
+    /// set, `x` is first projected onto the box.
     ///
     /// - Parameters:
     ///   - objective: receives the current point and a caller-owned gradient buffer of
@@ -119,6 +124,15 @@ extension Optimizer {
         var gradient = [Float](repeating: 0, count: x.count)
         var previous: Float? = nil
         var value: Float = 0
+        var best = x            // the lowest evaluated point so far (copied into, never reallocated)
+        var bestValue = Float.infinity
+        func finish(_ k: Int, _ reason: OptimizationResult.StopReason) -> OptimizationResult {
+            guard bestValue < value else {
+                return OptimizationResult(evaluations: k, finalValue: value, stopReason: reason)
+            }
+            x = best
+            return OptimizationResult(evaluations: k, finalValue: bestValue, stopReason: reason, returnedEarlierPoint: true)
+        }
         for k in 1...evaluations {
             gradient.withUnsafeMutableBufferPointer { g in
                 g.update(repeating: 0)
@@ -128,24 +142,28 @@ extension Optimizer {
             guard gradient.count == x.count else {
                 throw OptimizerError.invalidArgument("the objective resized the gradient to \(gradient.count) values; it must keep \(x.count)")
             }
-            if !onEvaluation(k, value, x) {
-                return OptimizationResult(evaluations: k, finalValue: value, stopReason: .stoppedByCaller)
-            }
+            if !onEvaluation(k, value, x) { return finish(k, .stoppedByCaller) }
             if tolerance.projectedGradient > 0,
                projectedGradientMaxAbs(x, gradient, bounds) <= Double(tolerance.projectedGradient) {
-                return OptimizationResult(evaluations: k, finalValue: value, stopReason: .converged)
+                return finish(k, .converged)
             }
             if tolerance.relativeValueChange > 0, let p = previous {
                 let change = abs(Double(value) - Double(p)) / max(abs(Double(value)), abs(Double(p)), 1)
-                if change <= Double(tolerance.relativeValueChange) {
-                    return OptimizationResult(evaluations: k, finalValue: value, stopReason: .converged)
-                }
+                if change <= Double(tolerance.relativeValueChange) { return finish(k, .converged) }
             }
             previous = value
+            if value <= bestValue {
+                bestValue = value
+                best.withUnsafeMutableBufferPointer { b in
+                    x.withUnsafeBufferPointer { src in
+                        if let d = b.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) }
+                    }
+                }
+            }
             if k == evaluations { break }
             try step(&x, value: value, gradient: gradient)
         }
-        return OptimizationResult(evaluations: evaluations, finalValue: value, stopReason: .evaluationBudget)
+        return finish(evaluations, .evaluationBudget)
     }
 }
 

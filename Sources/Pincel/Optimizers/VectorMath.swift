@@ -101,13 +101,6 @@ enum VectorMath {
         for i in 0..<n { y[i] += alpha * x[i] }
     }
 
-    /// `y[i] += alpha * x[i] * mask[i]` (mask holds 0 or 1).
-    @inline(__always)
-    static func maskedAxpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ mask: UnsafePointer<Float>,
-                           _ y: UnsafeMutablePointer<Float>, count n: Int) {
-        for i in 0..<n { y[i] += alpha * x[i] * mask[i] }
-    }
-
     /// `x[i] *= alpha`.
     @inline(__always)
     static func scale(_ alpha: Float, _ x: UnsafeMutablePointer<Float>, count n: Int) {

@@ -82,9 +82,12 @@ public enum StyleTransfer {
                 start = try upsample(x, channels: x.count / (outcome.height * outcome.width),
                                      from: (outcome.height, outcome.width), to: (h, w), bounded: options.bounded)
             }
+            // L-BFGS's curvature scale carries over: the objective is a mean over pixels, so its
+            // Hessian shrinks (and the inverse-curvature scale grows) with the pixel count.
+            let curvature = outcome.inverseCurvature.map { $0 * Double(start.count) / Double(x.count) }
             outcome = try optimise(content: current, styles: scaledStyles, start: start, network: network,
                                    options: options, iterations: step.iterations, measureQuantized: last,
-                                   clock: clock) { p, image in
+                                   inverseCurvature: curvature, clock: clock) { p, image in
                 var p = p
                 p.iteration += done
                 p.total = plan.iterations
@@ -113,6 +116,8 @@ public enum StyleTransfer {
         var quantized: GatysObjective.Terms
         var evaluations: Int
         var interrupted: Bool
+        /// L-BFGS's final inverse-curvature scale (`nil` for Adam).
+        var inverseCurvature: Double? = nil
         var height = 0
         var width = 0
     }
@@ -139,7 +144,8 @@ public enum StyleTransfer {
 
     /// One scale: builds the targets and runs the optimiser from `start`.
     static func optimise(content: Tensor, styles: [Tensor], start: [Float], network: VGG19Network,
-                         options: TransferOptions, iterations: Int, measureQuantized: Bool, clock: UInt64,
+                         options: TransferOptions, iterations: Int, measureQuantized: Bool,
+                         inverseCurvature: Double? = nil, clock: UInt64,
                          progress: (TransferProgress, @escaping () -> Tensor) -> Bool) throws -> ScaleOutcome {
         let (height, width) = (content.shape[1], content.shape[2])
         let contentLuma = ColorSpace.luminance(content)
@@ -155,7 +161,7 @@ public enum StyleTransfer {
                                            blend: options.styleBlend, options: options)
         let optimizer: Optimizer = switch options.optimizer {
         case .lbfgs: try LBFGS(historySize: options.effectiveHistory(variables: start.count), learningRate: options.effectiveLearningRate,
-                               bounds: options.bounded ? .pixelRange : nil)
+                               bounds: options.bounded ? .pixelRange : nil, initialInverseCurvature: inverseCurvature)
         case .adam: try Adam(learningRate: options.effectiveLearningRate, bounds: options.bounded ? .pixelRange : nil)
         }
         var x = start
@@ -176,6 +182,11 @@ public enum StyleTransfer {
                 return keepGoing
             })
             evaluations = result.evaluations
+            if result.returnedEarlierPoint {
+                // The last trial was worse and `x` is the best earlier point: refresh the terms.
+                var scratch = [Float](repeating: 0, count: x.count)
+                _ = try objective.evaluate(x, gradient: &scratch)
+            }
         } catch OptimizerError.nonFiniteValue(let k, _) {
             throw TransferFailure(error: .nonFinite(iteration: k),
                                   lastImage: displayable(lastFinite, content: content, colors: options.colors))
@@ -190,7 +201,8 @@ public enum StyleTransfer {
             quantizedTerms = objective.terms
         }
         return ScaleOutcome(x: x, terms: terms, quantized: quantizedTerms, evaluations: evaluations,
-                            interrupted: interrupted, height: height, width: width)
+                            interrupted: interrupted, inverseCurvature: (optimizer as? LBFGS)?.inverseCurvature,
+                            height: height, width: width)
     }
 
     /// The starting point of the optimisation, flattened `[C, H, W]`.
