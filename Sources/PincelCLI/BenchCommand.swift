@@ -24,6 +24,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "oneDNN threads (default: all cores).")
     var threads: Int?
 
+    @Option(help: RecomputeChoice.help)
+    var recompute: RecomputeChoice = .auto
+
     func validate() throws {
         _ = try parsedModes()
         guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
@@ -58,7 +61,8 @@ struct BenchCommand: ParsableCommand {
         for size in parsedSizes {
             for (alg, prec) in modes {
                 let r = try EngineBenchmark.run(weights: vgg, size: size,
-                                                options: NetworkOptions(algorithm: alg, precision: prec, threads: threads),
+                                                options: NetworkOptions(algorithm: alg, precision: prec, threads: threads,
+                                                                        recomputeEarlyBlocks: recompute.setting),
                                                 repetitions: repetitions)
                 emit(String(format: "%4d  %-9@  %-9@  %8.3f  %7.1f  %11.0f", size, alg.rawValue as NSString,
                              prec.rawValue as NSString, r.median, r.gflops, Double(r.bufferBytes) / 1048576))

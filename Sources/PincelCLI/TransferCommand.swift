@@ -42,6 +42,7 @@ struct TransferCommand: ParsableCommand {
     var scaleIterations: String?
     @Option(help: "Convolution algorithm: winograd or direct.") var algorithm = "winograd"
     @Option(help: "Precision: f32 or bf16.") var precision = "f32"
+    @Option(help: RecomputeChoice.help) var recompute: RecomputeChoice = .auto
     @Option(help: "VGG19 weights file (default: $PINCEL_WEIGHTS, then the cache filled by `make weights`).")
     var weights: String?
     @Option(help: "Threads (default: all cores).") var threads: Int?
@@ -143,7 +144,8 @@ struct TransferCommand: ParsableCommand {
         guard let pool = PoolingMode(rawValue: pooling) else { throw ValidationError("--pooling must be max or avg") }
         guard let alg = ConvolutionAlgorithm(rawValue: algorithm) else { throw ValidationError("--algorithm must be winograd or direct") }
         guard let prec = ComputePrecision(rawValue: precision) else { throw ValidationError("--precision must be f32 or bf16") }
-        o.network = NetworkOptions(pooling: pool, algorithm: alg, precision: prec, threads: threads)
+        o.network = NetworkOptions(pooling: pool, algorithm: alg, precision: prec, threads: threads,
+                                   recomputeEarlyBlocks: recompute.setting)
         o.maxPixels = maxPixels
         if let scales, scales < 1 { throw ValidationError("--scales must be at least 1") }
         o.scales = scales

@@ -44,7 +44,12 @@ final class NetworkPlan {
         var convIndex: Int?         // nil for pooling
         var workspace: DNNLMemory?
         var weightsPlain: DNNLMemory?
+        var forwardStep: DNNLPrimitive?  // convolutions: rerun when their block is recomputed
     }
+
+    /// Whether blocks 1 and 2 are recomputed in the backward pass (see
+    /// ``NetworkOptions/recomputeEarlyBlocks``).
+    let recomputes: Bool
 
     init(weights: VGG19Weights, taps: [VGG19Layer], height: Int, width: Int,
          options: NetworkOptions, engine: DNNLEngine, stream: DNNLStream) throws {
@@ -57,6 +62,33 @@ final class NetworkPlan {
 
         input = try DNNLMemory(MemoryDesc(dims: [1, 3, height, width], type: dnnl_f32, tag: dnnl_abcd), engine: engine)
         inputGradient = try DNNLMemory(input.desc, engine: engine)
+
+        // Recomputation: the convolution outputs of block 1, of block 2 and of blocks 3-5 (three
+        // segments) share one region, each segment laid out from its start, so a later segment
+        // overwrites the earlier ones; pool1 and pool2 outputs (the segments' inputs) and the taps'
+        // plain copies are kept. The backward pass reruns block 2, then block 1, before it needs them.
+        recomputes = options.recomputes(height: height, width: width) && deepest > Self.poolOperationIndex(block: 2)
+        let region: DNNLMemory?
+        var regionCursor = [0, 0, 0, 0]   // next free byte of segments 1...3
+        if recomputes {
+            let elementSize = dt == dnnl_bf16 ? 2 : 4
+            var need = [0, 0, 0, 0]
+            var (hh, ww, b, ci) = (height, width, 1, 0)
+            for opIndex in 0...deepest {
+                if opIndex == Self.poolOperationIndex(block: b) {
+                    hh /= 2; ww /= 2; b += 1
+                } else {
+                    need[min(b, 3)] += Self.aligned(VGG19Architecture.convs[ci].outChannels * hh * ww * elementSize)
+                    ci += 1
+                }
+            }
+            region = try DNNLMemory(MemoryDesc(dims: [need.max() ?? 0], type: dnnl_u8, tag: dnnl_a), engine: engine)
+            bytes += need.max() ?? 0
+        } else {
+            region = nil
+        }
+        var outsByTap = [DNNLMemory?](repeating: nil, count: taps.count)
+        var shapesByTap = [[Int]](repeating: [], count: taps.count)
 
         // Forward pass: build each operation in order.
         var ops: [Op] = []
@@ -72,6 +104,7 @@ final class NetworkPlan {
                 let dstAny = try MemoryDesc(dims: [1, channels, oh, ow], type: dt, tag: dnnl_format_tag_any)
                 let pd = try Self.poolingForward(src: src.desc, dst: dstAny, mode: options.pooling, engine: engine)
                 let dst = try DNNLMemory(pd.md(dnnl_query_dst_md), engine: engine)
+                bytes += dst.desc.byteSize
                 let wsDesc = pd.md(dnnl_query_workspace_md)
                 let ws = wsDesc.byteSize > 0 ? try DNNLMemory(wsDesc, engine: engine) : nil
                 var args: [(Int32, DNNLMemory)] = [(DNNL_ARG_SRC, src), (DNNL_ARG_DST, dst)]
@@ -94,38 +127,49 @@ final class NetworkPlan {
                     forwardSteps.append(try DNNLPrimitive(DNNLPrimitiveDesc(reorderFrom: input.desc, to: src.desc, engine: engine),
                                                           args: [(DNNL_ARG_FROM, input), (DNNL_ARG_TO, src)]))
                 }
-                let dst = try DNNLMemory(pd.md(dnnl_query_dst_md), engine: engine)
+                let dstDesc = pd.md(dnnl_query_dst_md)
+                let segment = min(block, 3)
+                let dst: DNNLMemory
+                if let region, regionCursor[segment] + dstDesc.byteSize <= region.desc.byteSize {
+                    dst = try DNNLMemory(dstDesc, sharing: region, offset: regionCursor[segment], engine: engine)
+                    regionCursor[segment] += Self.aligned(dstDesc.byteSize)
+                } else {
+                    dst = try DNNLMemory(dstDesc, engine: engine)
+                    bytes += dstDesc.byteSize
+                }
                 let plainW = try DNNLMemory(MemoryDesc(dims: [spec.outChannels, spec.inChannels, 3, 3], type: dnnl_f32, tag: dnnl_abcd), engine: engine)
                 Self.copy(cw.weights.data, into: plainW)
                 let wts = try Self.reordered(plainW, to: pd.md(dnnl_query_weights_md), engine: engine, stream: stream)
                 let bias = try DNNLMemory(MemoryDesc(dims: [spec.outChannels], type: dnnl_f32, tag: dnnl_a), engine: engine)
                 Self.copy(cw.bias, into: bias)
-                forwardSteps.append(try DNNLPrimitive(pd, args: [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, wts),
-                                                                 (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, dst)]))
+                let step = try DNNLPrimitive(pd, args: [(DNNL_ARG_SRC, src), (DNNL_ARG_WEIGHTS, wts),
+                                                        (DNNL_ARG_BIAS, bias), (DNNL_ARG_DST, dst)])
+                forwardSteps.append(step)
                 implementations.append("\(spec.name) fwd: \(pd.implementation)")
-                ops.append(Op(forward: pd, src: src, dst: dst, convIndex: convIndex, weightsPlain: plainW))
+                ops.append(Op(forward: pd, src: src, dst: dst, convIndex: convIndex, weightsPlain: plainW, forwardStep: step))
                 bytes += wts.desc.byteSize + bias.desc.byteSize
                 current = dst
                 channels = spec.outChannels
                 convIndex += 1
             }
             if let ws = ops.last?.workspace { bytes += ws.desc.byteSize }
-            bytes += ops.last.map { $0.dst.desc.byteSize } ?? 0
+            // Taps: plain copies made right after their layer (before a recomputed block's
+            // region is overwritten by the next block).
+            for (t, tap) in taps.enumerated() where tap.operationIndex == opIndex {
+                guard let op = ops.last else { throw VGGError.noLayers }
+                let dims = Self.dims(of: op.dst.desc)
+                let plain = try MemoryDesc(dims: dims, type: dnnl_f32, tag: dnnl_abcd)
+                let out = try DNNLMemory(plain, engine: engine)
+                forwardSteps.append(try DNNLPrimitive(DNNLPrimitiveDesc(reorderFrom: op.dst.desc, to: plain, engine: engine),
+                                                      args: [(DNNL_ARG_FROM, op.dst), (DNNL_ARG_TO, out)]))
+                outsByTap[t] = out
+                shapesByTap[t] = Array(dims.dropFirst())
+                bytes += plain.byteSize
+            }
         }
-
-        // Taps: plain copies after the forward pass.
-        var outs: [DNNLMemory] = [], shapes: [[Int]] = []
-        for tap in taps {
-            let op = ops[tap.operationIndex]
-            let dims = Self.dims(of: op.dst.desc)
-            let plain = try MemoryDesc(dims: dims, type: dnnl_f32, tag: dnnl_abcd)
-            let out = try DNNLMemory(plain, engine: engine)
-            forwardSteps.append(try DNNLPrimitive(DNNLPrimitiveDesc(reorderFrom: op.dst.desc, to: plain, engine: engine),
-                                                  args: [(DNNL_ARG_FROM, op.dst), (DNNL_ARG_TO, out)]))
-            outs.append(out); shapes.append(Array(dims.dropFirst()))
-            bytes += plain.byteSize
-        }
-        tapOutputs = outs; tapShapes = shapes
+        let outs = outsByTap.compactMap { $0 }
+        guard outs.count == taps.count else { throw VGGError.noLayers }
+        tapOutputs = outs; tapShapes = shapesByTap
 
         // Backward pass: two ping-pong gradient buffers, each as large as the largest activation.
         let largest = ([ops[0].src.desc.byteSize] + ops.map { $0.dst.desc.byteSize } + outs.map { $0.desc.byteSize }).max() ?? 0
@@ -141,6 +185,11 @@ final class NetworkPlan {
             let op = ops[k]
             let diffOut = try gradientView(k, op.dst.desc)
             var backwardSteps: [DNNLPrimitive] = []
+            if recomputes, let b = [1, 2].first(where: { k == Self.poolOperationIndex(block: $0) - 1 }) {
+                // The last convolution of block b: rerun the block from its kept input.
+                let first = b == 1 ? 0 : Self.poolOperationIndex(block: b - 1) + 1
+                backwardSteps += ops[first...k].compactMap(\.forwardStep)
+            }
             let tap = taps.firstIndex { $0.operationIndex == k }
             if let t = tap {
                 // The buffer that receives the next gradient down is free until then.
@@ -240,6 +289,9 @@ final class NetworkPlan {
     static func algorithm(_ requested: ConvolutionAlgorithm, channels: Int, height: Int, width: Int) -> ConvolutionAlgorithm {
         requested == .winograd && channels * height * width > winogradSizeLimit ? .direct : requested
     }
+
+    /// `bytes` rounded up to a page, so views into a shared region stay aligned.
+    static func aligned(_ bytes: Int) -> Int { (bytes + 4095) / 4096 * 4096 }
 
     static func poolOperationIndex(block: Int) -> Int {
         VGG19Layer.pool(block).operationIndex

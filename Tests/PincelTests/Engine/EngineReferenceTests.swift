@@ -23,16 +23,22 @@ struct EngineReferenceTests {
     static let taps = ["relu1_1", "pool1", "relu2_2", "relu3_1"]
 
     @Test(arguments: [
-        (ConvolutionAlgorithm.direct, PoolingMode.max, 1e-5),
-        (ConvolutionAlgorithm.direct, PoolingMode.avg, 1e-5),
-        (ConvolutionAlgorithm.winograd, PoolingMode.max, 2e-4),
+        (ConvolutionAlgorithm.direct, PoolingMode.max, 1e-5, false),
+        (ConvolutionAlgorithm.direct, PoolingMode.avg, 1e-5, false),
+        (ConvolutionAlgorithm.winograd, PoolingMode.max, 2e-4, false),
+        // Blocks 1 and 2 recomputed in the backward pass (the low-memory mode of large images).
+        (ConvolutionAlgorithm.direct, PoolingMode.max, 1e-5, true),
+        (ConvolutionAlgorithm.direct, PoolingMode.avg, 1e-5, true),
+        (ConvolutionAlgorithm.winograd, PoolingMode.max, 2e-4, true),
     ])
-    func forwardAndBackwardMatch(algorithm: ConvolutionAlgorithm, pooling: PoolingMode, tolerance: Double) throws {
+    func forwardAndBackwardMatch(algorithm: ConvolutionAlgorithm, pooling: PoolingMode, tolerance: Double,
+                                 recompute: Bool) throws {
         let (h, w) = (16, 20)
         var rng = TestRNG(seed: 11)
         let image = Tensor(shape: [3, h, w], data: (0..<(3 * h * w)).map { _ in rng.uniformFloat(0, 255) })
         let net = try VGG19Network(weights: Self.weights, taps: Self.taps,
-                                   options: NetworkOptions(pooling: pooling, algorithm: algorithm))
+                                   options: NetworkOptions(pooling: pooling, algorithm: algorithm,
+                                                           recomputeEarlyBlocks: recompute))
         let out = try net.forward(image)
 
         let naive = NaiveVGG(weights: Self.weights, pooling: pooling)
@@ -56,6 +62,32 @@ struct EngineReferenceTests {
         let ref = naive.backward(trace, ops: ops, gradients: naiveGrads)
         let err = relativeL2(dx.data, ref)
         #expect(err < tolerance * 10, "backward: relative error \(err)")
+    }
+
+    @Test func recomputingEarlyBlocksGivesTheSameResultInLessMemory() throws {
+        // The six style-transfer taps plus relu1_2 and relu2_2, inside the recomputed blocks.
+        let taps = ["relu1_1", "relu1_2", "relu2_1", "relu2_2", "relu3_1", "relu4_1", "relu4_2", "relu5_1"]
+        let (h, w) = (64, 48)
+        var rng = TestRNG(seed: 5)
+        let image = Tensor(shape: [3, h, w], data: (0..<(3 * h * w)).map { _ in rng.uniformFloat(0, 255) })
+        var results: [(out: [String: Tensor], dx: Tensor, bytes: Int)] = []
+        for recompute in [false, true] {
+            let net = try VGG19Network(weights: Self.weights, taps: taps,
+                                       options: NetworkOptions(algorithm: .direct, recomputeEarlyBlocks: recompute))
+            var grng = TestRNG(seed: 6)
+            let out = try net.forward(image)
+            var grads: [String: Tensor] = [:]
+            for name in taps {
+                let a = try #require(out[name])
+                grads[name] = Tensor(shape: a.shape, data: (0..<a.count).map { _ in grng.uniformFloat(-1, 1) })
+            }
+            results.append((out, try net.backward(grads), net.preparedBytes))
+        }
+        for name in taps { #expect(results[0].out[name] == results[1].out[name], "\(name) differs") }
+        #expect(results[0].dx == results[1].dx)
+        // Activations of blocks 1-5 about 320 floats per pixel without, about 150 with.
+        print("network bytes at \(w)x\(h): \(results[0].bytes) kept, \(results[1].bytes) recomputed")
+        #expect(results[1].bytes < results[0].bytes - 120 * 4 * h * w)
     }
 
     @Test func unknownLayerListsValidNames() throws {

@@ -51,15 +51,19 @@ final class DNNLMemory {
         owner = nil
     }
 
-    /// A view of `buffer`'s storage with another descriptor; `desc` must fit in it.
-    init(_ desc: MemoryDesc, sharing buffer: DNNLMemory, engine: DNNLEngine) throws {
-        precondition(desc.byteSize <= buffer.desc.byteSize, "DNNLMemory: view larger than its buffer")
+    /// A view of `buffer`'s storage from byte `offset` on, with another descriptor; it must fit.
+    init(_ desc: MemoryDesc, sharing buffer: DNNLMemory, offset: Int = 0, engine: DNNLEngine) throws {
+        guard offset >= 0, offset + desc.byteSize <= buffer.desc.byteSize else {
+            throw DNNLError(status: Int(dnnl_invalid_arguments.rawValue),
+                            operation: "memory view of \(desc.byteSize) bytes at \(offset) in a buffer of \(buffer.desc.byteSize)")
+        }
         var mem: dnnl_memory_t?
         var md = desc.raw
-        try dnnlCheck(dnnl_memory_create(&mem, &md, engine.handle, buffer.dataPointer), "memory_create(view)")
+        let start = buffer.dataPointer + offset
+        try dnnlCheck(dnnl_memory_create(&mem, &md, engine.handle, start), "memory_create(view)")
         guard let mem else { throw DNNLError(status: -1, operation: "memory_create(view)") }
         handle = mem
-        dataPointer = buffer.dataPointer
+        dataPointer = start
         self.desc = desc
         owner = buffer
     }

@@ -91,6 +91,12 @@ final class DNNLPrimitive {
 
     /// Binds one more argument (e.g. the shared scratchpad).
     func bind(_ arg: Int32, _ memory: DNNLMemory) {
+        // Binding an argument again replaces it (oneDNN rejects duplicate arguments).
+        if let i = args.firstIndex(where: { $0.arg == arg }) {
+            args[i] = dnnl_exec_arg_t(arg: arg, memory: memory.handle)
+            bound[i] = memory
+            return
+        }
         args.append(dnnl_exec_arg_t(arg: arg, memory: memory.handle))
         bound.append(memory)
     }
