@@ -355,6 +355,18 @@ func lbfgsRosenbrockReachesMinimum(dimension: Int) throws {
     #expect(throws: OptimizerError.self) {
         try opt.minimize(x: &x, evaluations: 0) { _, _ in 0 }
     }
+    // After finite evaluations, x comes back as the best finite point, not the one that failed.
+    var y: [Float] = [3]
+    var calls = 0
+    #expect(throws: OptimizerError.self) {
+        try LBFGS(bounds: nil).minimize(x: &y, evaluations: 10) { x, g in
+            calls += 1
+            g[0] = 2 * x[0]
+            return calls == 4 ? .nan : x[0] * x[0]
+        }
+    }
+    #expect(calls == 4)
+    #expect(abs(y[0]) < 3)
 }
 
 @Test func optimizersRejectEmptyProblemsInsteadOfCrashing() throws {

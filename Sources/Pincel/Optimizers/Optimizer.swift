@@ -138,7 +138,10 @@ extension Optimizer {
                 g.update(repeating: 0)
             }
             value = try objective(x, &gradient)
-            guard value.isFinite else { throw OptimizerError.nonFiniteValue(evaluation: k, value: value) }
+            guard value.isFinite else {
+                if bestValue.isFinite { x = best }  // hand back the best finite point
+                throw OptimizerError.nonFiniteValue(evaluation: k, value: value)
+            }
             guard gradient.count == x.count else {
                 throw OptimizerError.invalidArgument("the objective resized the gradient to \(gradient.count) values; it must keep \(x.count)")
             }

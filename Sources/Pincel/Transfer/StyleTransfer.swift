@@ -165,7 +165,6 @@ public enum StyleTransfer {
         case .adam: try Adam(learningRate: options.effectiveLearningRate, bounds: options.bounded ? .pixelRange : nil)
         }
         var x = start
-        var lastFinite = x
         var interrupted = false
         var evaluations = 0
         do {
@@ -173,7 +172,6 @@ public enum StyleTransfer {
                 try objective.evaluate(v, gradient: &g)
             }, onEvaluation: { k, _, v in
                 evaluations = k
-                lastFinite = v
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
                 let keepGoing = progress(TransferProgress(iteration: k, total: iterations, terms: objective.terms,
                                                           elapsed: elapsed),
@@ -189,7 +187,7 @@ public enum StyleTransfer {
             }
         } catch OptimizerError.nonFiniteValue(let k, _) {
             throw TransferFailure(error: .nonFinite(iteration: k),
-                                  lastImage: displayable(lastFinite, content: content, colors: options.colors))
+                                  lastImage: displayable(x, content: content, colors: options.colors))
         }
         let terms = objective.terms
         var quantizedTerms = terms
