@@ -61,7 +61,7 @@ struct ReconstructCommand: ParsableCommand {
         )
         @Option(help: "The image whose style is reconstructed.") var image: String
         @Option(help: "Layers whose nested prefixes are the sets.") var layers = "relu1_1,relu2_1,relu3_1,relu4_1,relu5_1"
-        @Option(help: "Optimiser: adam or lbfgs (L-BFGS stalls from noise on the sets without deep layers).")
+        @Option(help: "Optimiser: adam or lbfgs (L-BFGS is slow from noise on the sets without deep layers).")
         var optimizer = "adam"
         @OptionGroup var common: CommonOptions
         @OptionGroup var sheet: SheetOutputOptions

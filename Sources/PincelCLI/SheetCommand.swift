@@ -60,7 +60,7 @@ struct SheetCommand: ParsableCommand {
         )
         @Option(help: "The content photo.") var content: String
         @Option(help: "The style painting.") var style: String
-        @Option(help: "Optimiser: lbfgs or adam (L-BFGS currently diverges from the content start).")
+        @Option(help: "Optimiser: lbfgs or adam.")
         var optimizer = "lbfgs"
         @OptionGroup var common: CommonOptions
         @OptionGroup var sheet: SheetOutputOptions

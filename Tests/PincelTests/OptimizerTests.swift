@@ -228,6 +228,23 @@ func lbfgsRosenbrockReachesMinimum(dimension: Int) throws {
     #expect(opt.inverseCurvature == 0.5)
 }
 
+@Test func lbfgsGrowsTheSteepestStepWhenNoCurvatureIsFound() throws {
+    // f = |x₁| + |x₂| from (30, 40): g = (1, 1), so y = 0 and no pair is ever stored. The first
+    // blindStepLimit steps are torch's -g·min(1, 1/|g|₁) = -0.5 g; then the step moves the
+    // largest component by the learning rate (1) instead of crawling by 0.5 forever (as a bf16
+    // run did, sitting at its start).
+    let opt = try LBFGS(bounds: nil)
+    var x: [Float] = [30, 40]
+    for k in 0..<opt.blindStepLimit {
+        try opt.step(&x, value: x[0] + x[1], gradient: [1, 1])
+        #expect(x == [30 - 0.5 * Float(k + 1), 40 - 0.5 * Float(k + 1)])
+    }
+    let before = x
+    try opt.step(&x, value: x[0] + x[1], gradient: [1, 1])
+    #expect(opt.storedPairs == 0)
+    #expect(x == [before[0] - 1, before[1] - 1])
+}
+
 @Test func lbfgsCurvatureTestIsScaleFree() throws {
     // f = 1e-5 |x - c|²: the first (torch) step is -g itself, so y·s = 2e-5 |g|² ≈ 1e-13, below
     // torch's absolute 1e-10 test, which would store no pair and leave L-BFGS crawling with steps

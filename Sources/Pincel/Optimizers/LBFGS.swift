@@ -7,7 +7,8 @@
 /// `d = -H g` from the two-loop recursion with `H0 = (s·y / y·y) · I` of the newest pair, and the
 /// trial step length is `learningRate`. With no pairs the direction is `-g` and the step is
 /// `learningRate · H0` if a curvature scale is known (from an earlier pair, or
-/// `initialInverseCurvature`), else the conservative `learningRate · min(1, 1 / |g|₁)` of torch.
+/// `initialInverseCurvature`), else the conservative `learningRate · min(1, 1 / |g|₁)` of torch
+/// (after `blindStepLimit` such steps without a usable pair: `learningRate / |g|∞`).
 /// If `d` is not a descent direction (`g·d ≥ 0`) the history is cleared (a restart).
 ///
 /// **Safeguard.** Each step is a trial: the next call sees its objective value. If the value
@@ -69,6 +70,10 @@ public final class LBFGS: Optimizer {
     private var stepLength: Float = 0
     private var backtracks = 0
     private var hasPendingStep = false
+    /// Conservative steepest-descent steps taken while no curvature is known.
+    private var blindSteps = 0
+    /// After this many blind steps without a usable pair, steps grow to `learningRate / |g|∞`.
+    public let blindStepLimit = 10
 
     /// Accepted pairs currently held (for tests and diagnostics).
     public var storedPairs: Int { history.count }
@@ -107,6 +112,7 @@ public final class LBFGS: Optimizer {
         clearHistory()
         inverseCurvature = initialInverseCurvature
         hasPendingStep = false
+        blindSteps = 0
         backtracks = 0
         restarts = 0
         rejectedSteps = 0
@@ -163,15 +169,21 @@ public final class LBFGS: Optimizer {
             }
             hasPendingStep = false
         }
-        let (free, gradientL1) = computeDirection(x, g, n)
+        let (free, gradientL1, gradientMax) = computeDirection(x, g, n)
         guard free, gradientL1 > 0 else { return }  // projected gradient zero: stationary
         let t: Float
         if !history.isEmpty {
             t = learningRate
         } else if let h = inverseCurvature {
             t = learningRate * Float(h)
+        } else if blindSteps >= blindStepLimit {
+            // The conservative steps gave no usable curvature pair (their change was lost in
+            // rounding, as in bf16 runs that sat at their start): move the largest component by
+            // the learning rate instead.
+            t = learningRate / gradientMax
         } else {
             t = learningRate * Float(min(1, 1 / gradientL1))
+            blindSteps += 1
         }
         anchor.pointer.update(from: x, count: n)
         anchorGradient.pointer.update(from: g, count: n)
@@ -228,9 +240,10 @@ public final class LBFGS: Optimizer {
         inverseCurvature = ys / yy
     }
 
-    /// Fills `direction` and the free-variable mask; returns whether any variable is free and
-    /// `|projected g|₁`. Clears the history if the quasi-Newton direction is not a descent direction.
-    private func computeDirection(_ x: UnsafePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int) -> (Bool, Double) {
+    /// Fills `direction` and the free-variable mask; returns whether any variable is free,
+    /// `|projected g|₁` and `|projected g|∞`. Clears the history if the quasi-Newton direction is
+    /// not a descent direction.
+    private func computeDirection(_ x: UnsafePointer<Float>, _ g: UnsafePointer<Float>, _ n: Int) -> (Bool, Double, Float) {
         let m = mask.pointer, d = direction.pointer
         if let b = bounds {
             let lo = b.lower, hi = b.upper
@@ -240,7 +253,9 @@ public final class LBFGS: Optimizer {
         }
         for i in 0..<n { d[i] = -g[i] * m[i] }
         let gradientL1 = VectorMath.sumAbs(d, count: n)
-        guard gradientL1 > 0 else { return (false, 0) }
+        guard gradientL1 > 0 else { return (false, 0, 0) }
+        var gradientMax: Float = 0
+        for i in 0..<n { gradientMax = Swift.max(gradientMax, Swift.abs(d[i])) }
         if !history.isEmpty {
             // The full quasi-Newton direction -H g, then the held components zeroed.
             for i in 0..<n { d[i] = -g[i] }
@@ -252,7 +267,7 @@ public final class LBFGS: Optimizer {
                 restarts += 1
             }
         }
-        return (true, gradientL1)
+        return (true, gradientL1, gradientMax)
     }
 
     /// Two-loop recursion: on entry `d` holds `-g`, on exit `-H g`.
