@@ -32,8 +32,9 @@
 ///    actual projected step, so each pair is an exact secant pair of the points where the
 ///    gradient was evaluated.
 ///
-/// Memory: `2 · historySize · n` floats of history plus `4 · n` of working vectors (n = 3·512·512
-/// and the default history of 100: about 0.6 GiB). History buffers are allocated while the
+/// Memory: `2 · historySize · n` floats of history, one spare pair (`2 · n`) and `4 · n` of
+/// working vectors (n = 3·512·512 and the default history of 100: about 0.6 GiB). Pairs whose
+/// `y·s ≤ 1e-10 · y·y` are not stored (scale-free, as in L-BFGS-B). History buffers are allocated while the
 /// history fills; once full, the oldest pair's buffers are reused and a step allocates nothing.
 public final class LBFGS: Optimizer {
     public let historySize: Int
