@@ -15,6 +15,17 @@ struct ReconstructCommand: ParsableCommand {
         return kind
     }
 
+    /// The checks both subcommands run before any work.
+    static func validate(image: String, layers: String, optimizer: String) throws {
+        try FigureCommandRunner.requireFiles([("--image", image)])
+        _ = try layerList(layers)
+        _ = try optimizerKind(optimizer)
+    }
+
+    static func layerList(_ text: String) throws -> [WeightedLayer] {
+        do { return try WeightedLayer.parseList(text) } catch { throw ValidationError("--layers: \(error)") }
+    }
+
     struct Content: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Content reconstructions: noise optimised to match the image's activations at each layer.",
@@ -29,17 +40,11 @@ struct ReconstructCommand: ParsableCommand {
         @OptionGroup var sheet: SheetOutputOptions
 
         func validate() throws {
-            try FigureCommandRunner.requireFiles([("--image", image)])
-            _ = try parsedLayers()
-            _ = try ReconstructCommand.optimizerKind(optimizer)
-        }
-
-        func parsedLayers() throws -> [WeightedLayer] {
-            do { return try WeightedLayer.parseList(layers) } catch { throw ValidationError("--layers: \(error)") }
+            try ReconstructCommand.validate(image: image, layers: layers, optimizer: optimizer)
         }
 
         func run() throws {
-            let layers = try parsedLayers()
+            let layers = try ReconstructCommand.layerList(layers)
             let input = try common.load(image)
             let kind = try ReconstructCommand.optimizerKind(optimizer)
             try FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
@@ -55,8 +60,8 @@ struct ReconstructCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Style reconstructions: noise optimised to match the image's Gram matrices at nested layer sets.",
             discussion: "One tile per set {first layer}, {first two}, ... {all} (style loss only, each layer "
-                + "weighted 1/N within its set, no total-variation term, Adam by default because L-BFGS makes "
-                + "almost no progress from noise on {relu1_1} and {relu1_1, relu2_1}). The texture grows in scale from set "
+                + "weighted 1/N within its set, no total-variation term, Adam by default because L-BFGS progresses "
+                + "slowly from noise on {relu1_1} and {relu1_1, relu2_1}). The texture grows in scale from set "
                 + "to set and the scene's arrangement never appears. " + PincelCommand.exitCodes
         )
         @Option(help: "The image whose style is reconstructed.") var image: String
@@ -67,17 +72,11 @@ struct ReconstructCommand: ParsableCommand {
         @OptionGroup var sheet: SheetOutputOptions
 
         func validate() throws {
-            try FigureCommandRunner.requireFiles([("--image", image)])
-            _ = try parsedLayers()
-            _ = try ReconstructCommand.optimizerKind(optimizer)
-        }
-
-        func parsedLayers() throws -> [WeightedLayer] {
-            do { return try WeightedLayer.parseList(layers) } catch { throw ValidationError("--layers: \(error)") }
+            try ReconstructCommand.validate(image: image, layers: layers, optimizer: optimizer)
         }
 
         func run() throws {
-            let sets = Figures.nestedStyleSets(try parsedLayers())
+            let sets = Figures.nestedStyleSets(try ReconstructCommand.layerList(layers))
             let input = try common.load(image)
             let kind = try ReconstructCommand.optimizerKind(optimizer)
             try FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in

@@ -47,9 +47,6 @@ final class NetworkPlan {
         var forwardStep: DNNLPrimitive?  // convolutions: rerun when their block is recomputed
     }
 
-    /// Whether blocks 1 and 2 are recomputed in the backward pass (see
-    /// ``NetworkOptions/recomputeEarlyBlocks``).
-    let recomputes: Bool
 
     init(weights: VGG19Weights, taps: [VGG19Layer], height: Int, width: Int,
          options: NetworkOptions, engine: DNNLEngine, stream: DNNLStream) throws {
@@ -67,7 +64,7 @@ final class NetworkPlan {
         // segments) share one region, each segment laid out from its start, so a later segment
         // overwrites the earlier ones; pool1 and pool2 outputs (the segments' inputs) and the taps'
         // plain copies are kept. The backward pass reruns block 2, then block 1, before it needs them.
-        recomputes = options.recomputes(height: height, width: width) && deepest > Self.poolOperationIndex(block: 2)
+        let recomputes = options.recomputes(height: height, width: width) && deepest > Self.poolOperationIndex(block: 2)
         let region: DNNLMemory?
         var regionCursor = [0, 0, 0, 0]   // next free byte of segments 1...3
         if recomputes {
