@@ -36,6 +36,8 @@ struct TransferCommand: ParsableCommand {
     @Option(help: "JPEG / WebP quality, 1-100.") var quality = 92
     @Flag(help: "Let pixels leave 0…255 during optimisation (the classic behaviour).") var unbounded = false
     @Option(help: "L-BFGS history length.") var history = 100
+    @Option(help: "Levels of L-BFGS's scale-space preconditioner (0: plain L-BFGS).")
+    var preconditionLevels = 6
     @Option(help: "Coarse-to-fine scales (default: from 128 px doubling up to --size; 1 = single scale).")
     var scales: Int?
     @Option(help: "Iterations per scale, smallest first, e.g. 400,200,100 (overrides --iterations).")
@@ -101,6 +103,9 @@ struct TransferCommand: ParsableCommand {
         }
         if let lr = learningRate { guard lr.isFinite, lr > 0 else { throw ValidationError("--learning-rate must be positive") } }
         guard history >= 1 else { throw ValidationError("--history must be at least 1") }
+        guard (0...12).contains(preconditionLevels) else {
+            throw ValidationError("--precondition-levels must be between 0 and 12, got \(preconditionLevels)")
+        }
         o.size = size
         o.iterations = iterations
         o.contentWeight = contentWeight
@@ -116,6 +121,7 @@ struct TransferCommand: ParsableCommand {
         o.optimizer = opt
         o.learningRate = learningRate
         o.history = history
+        o.preconditionLevels = preconditionLevels
         o.bounded = !unbounded
         o.seed = seed
         o.styleScale = styleScale

@@ -323,3 +323,42 @@ private func minAbsDifference(_ x: Tensor, _ c: Int, _ h: Int, _ w: Int) -> Floa
     }
     return m
 }
+
+// MARK: - Channels-last layout (the transfer's fast path)
+
+/// `[n, m]` row-major → `[m, n]`.
+private func transposed(_ x: [Float], n: Int, m: Int) -> [Float] {
+    var out = [Float](repeating: 0, count: x.count)
+    for c in 0..<n { for p in 0..<m { out[p * n + c] = x[c * m + p] } }
+    return out
+}
+
+@Test(arguments: [(4, 3, 5), (64, 32, 40)])
+func channelsLastGramAndStyleGradientMatchChannelsFirst(n: Int, h: Int, w: Int) throws {
+    var rng = TestRNG(state: 31)
+    let m = h * w
+    let f = rng.activations(n * m)
+    let fLast = transposed(f, n: n, m: m)
+    let first = try f.withUnsafeBufferPointer { try GramMatrix(features: $0, channels: n) }
+    let last = try fLast.withUnsafeBufferPointer { try GramMatrix(features: $0, channels: n, layout: .channelsLast) }
+    let scale = first.values.map { abs(Double($0)) }.max() ?? 1
+    for i in 0..<(n * n) { #expect(abs(Double(last.values[i] - first.values[i])) <= 1e-5 * scale) }
+
+    let target = try GramMatrix(features: Tensor(shape: [n, 4, 4], data: rng.activations(n * 16)))
+    var gFirst = [Float](repeating: 0.25, count: n * m)
+    var gLast = [Float](repeating: 0.25, count: n * m)
+    let vFirst = try f.withUnsafeBufferPointer { fp in
+        try gFirst.withUnsafeMutableBufferPointer { gp in
+            try StyleLoss.evaluate(features: fp, target: target, layerWeight: 7, workspace: try StyleLayerWorkspace(channels: n), gradient: gp)
+        }
+    }
+    let vLast = try fLast.withUnsafeBufferPointer { fp in
+        try gLast.withUnsafeMutableBufferPointer { gp in
+            try StyleLoss.evaluate(features: fp, target: target, layerWeight: 7, workspace: try StyleLayerWorkspace(channels: n),
+                                   gradient: gp, layout: .channelsLast)
+        }
+    }
+    #expect(abs(Double(vLast - vFirst)) <= 1e-5 * Double(vFirst))
+    let err = relativeL2(transposed(gLast, n: m, m: n), gFirst)
+    #expect(err < 1e-5, "channels-last style gradient differs by \(err)")
+}

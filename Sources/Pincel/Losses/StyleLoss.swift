@@ -29,10 +29,13 @@ public enum StyleLoss {
     ///   - features: `F`, `[N, H, W]` channel-major, `N = target.channels`.
     ///   - target: `A`, `N × N`, e.g. from ``GramMatrix/init(features:)`` or ``GramMatrix/blend(_:weights:)``.
     ///   - workspace: scratch with `workspace.channels == N`; holds `G` afterwards.
-    ///   - gradient: `dL/dF` accumulator, same size as `features`.
+    ///   - gradient: `dL/dF` accumulator, same size and layout as `features`.
+    ///   - layout: `[N, H, W]` (`.channelsFirst`) or `[H, W, N]` (`.channelsLast`) for both
+    ///     `features` and `gradient`.
     public static func evaluate(features: UnsafeBufferPointer<Float>, target: GramMatrix, layerWeight: Float,
                                 workspace: StyleLayerWorkspace,
-                                gradient: UnsafeMutableBufferPointer<Float>) throws -> Float {
+                                gradient: UnsafeMutableBufferPointer<Float>,
+                                layout: FeatureLayout = .channelsFirst) throws -> Float {
         let n = target.channels
         guard workspace.channels == n else {
             throw LossError.sizeMismatch(what: "the style workspace", expected: n * n, actual: workspace.channels * workspace.channels)
@@ -42,7 +45,7 @@ public enum StyleLoss {
         }
         // Throws for empty features, so below `features` and `gradient` are non-empty.
         try workspace.gram.withUnsafeMutableBufferPointer { g in
-            try GramMatrix.compute(features: features, channels: n, into: g)
+            try GramMatrix.compute(features: features, channels: n, layout: layout, into: g)
         }
         guard let fp = features.baseAddress, let gradp = gradient.baseAddress else {
             throw LossError.invalidArgument("style features or gradient buffer has no storage")
@@ -66,9 +69,14 @@ public enum StyleLoss {
             guard let dp = d.baseAddress else {
                 throw LossError.invalidArgument("the style difference buffer has no storage")
             }
-            try sgemm(transposeA: false, transposeB: false, m: n, n: m, k: n,
-                      alpha: alpha, a: dp, lda: n,
-                      b: fp, ldb: m, beta: 1, c: gradp, ldc: m)
+            switch layout {
+            case .channelsFirst:  // (G - A) F, N × M
+                try sgemm(transposeA: false, transposeB: false, m: n, n: m, k: n, alpha: alpha, a: dp, lda: n,
+                          b: fp, ldb: m, beta: 1, c: gradp, ldc: m)
+            case .channelsLast:   // Fᵀ (G - A), M × N
+                try sgemm(transposeA: false, transposeB: false, m: m, n: n, k: n, alpha: alpha, a: fp, lda: n,
+                          b: dp, ldb: n, beta: 1, c: gradp, ldc: n)
+            }
         }
         return Float(Double(layerWeight) * sum / Double(nn))
     }

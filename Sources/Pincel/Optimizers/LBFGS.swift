@@ -44,6 +44,8 @@ public final class LBFGS: Optimizer {
     /// for example the previous scale's ``inverseCurvature`` when a coarse-to-fine run moves
     /// to the next size. `nil` for the conservative torch first step.
     public let initialInverseCurvature: Double?
+    /// The shape `M` of the initial inverse Hessian (`H0 = γ M`), `nil` for the identity.
+    public let preconditioner: Preconditioner?
     /// Consecutive rejected trials after which a trial is accepted anyway and the history cleared.
     public let maxBacktracks = 8
 
@@ -65,6 +67,7 @@ public final class LBFGS: Optimizer {
     private var anchorGradient = FloatBuffer(count: 0)   // gradient there
     private var direction = FloatBuffer(count: 0)
     private var mask = FloatBuffer(count: 0)             // 1 free, 0 held at a bound
+    private var work = FloatBuffer(count: 0)             // M y (with a preconditioner)
     private var spare: (s: FloatBuffer, y: FloatBuffer)? // recycled pair buffers
     private var anchorValue: Float = 0
     private var slope = 0.0          // g·d at the anchor
@@ -88,8 +91,9 @@ public final class LBFGS: Optimizer {
     ///   - learningRate: trial step length (`> 0`).
     ///   - bounds: box constraints, `nil` for none; pixels by default.
     ///   - initialInverseCurvature: see ``initialInverseCurvature``; positive and finite if given.
+    ///   - preconditioner: see ``preconditioner``; it fixes the number of variables.
     public init(historySize: Int = 100, learningRate: Float = 1, bounds: Bounds? = .pixelRange,
-                initialInverseCurvature: Double? = nil) throws {
+                initialInverseCurvature: Double? = nil, preconditioner: Preconditioner? = nil) throws {
         guard historySize >= 1 else {
             throw OptimizerError.invalidArgument("L-BFGS history size must be at least 1, got \(historySize)")
         }
@@ -107,6 +111,7 @@ public final class LBFGS: Optimizer {
         self.bounds = bounds
         self.initialInverseCurvature = initialInverseCurvature
         self.inverseCurvature = initialInverseCurvature
+        self.preconditioner = preconditioner
     }
 
     public func reset() {
@@ -136,12 +141,16 @@ public final class LBFGS: Optimizer {
         anchorGradient = FloatBuffer(count: n)
         direction = FloatBuffer(count: n)
         mask = FloatBuffer(count: n)
+        work = FloatBuffer(count: preconditioner == nil ? 0 : n)
     }
 
     public func step(_ x: inout [Float], value: Float, gradient: [Float]) throws {
         let n = x.count
         guard gradient.count == n, n > 0 else {
             throw OptimizerError.invalidArgument("L-BFGS got \(gradient.count) gradient values for \(n) variables")
+        }
+        if let p = preconditioner, p.count != n {
+            throw OptimizerError.invalidArgument("L-BFGS preconditioner is for \(p.count) variables, got \(n)")
         }
         prepare(n)
         try gradient.withUnsafeBufferPointer { gBuf in
@@ -226,7 +235,14 @@ public final class LBFGS: Optimizer {
             y[i] = g[i] - ga[i]
         }
         let ys = VectorMath.dot(y, s, count: n)
-        let yy = VectorMath.dot(y, y, count: n)
+        let yy: Double
+        if let p = preconditioner {
+            work.pointer.update(from: y, count: n)
+            p.apply(work.pointer)
+            yy = VectorMath.dot(y, work.pointer, count: n)
+        } else {
+            yy = VectorMath.dot(y, y, count: n)
+        }
         // Scale-free test (as in L-BFGS-B): the implied H0 = s·y / y·y must be clearly positive.
         guard ys > 1e-10 * yy, yy > 0, ys.isFinite, yy.isFinite else {
             spare = buffers
@@ -255,12 +271,10 @@ public final class LBFGS: Optimizer {
         for i in 0..<n { d[i] = -g[i] * m[i] }
         let gradientL1 = VectorMath.sumAbs(d, count: n)
         guard gradientL1 > 0 else { return (false, 0, 0) }
-        var gradientMax: Float = 0
-        for i in 0..<n { gradientMax = Swift.max(gradientMax, Swift.abs(d[i])) }
-        if !history.isEmpty {
-            // The full quasi-Newton direction -H g, then the held components zeroed.
+        if !history.isEmpty || preconditioner != nil {
+            // The full quasi-Newton direction -H g (-M g without pairs), then the held components zeroed.
             for i in 0..<n { d[i] = -g[i] }
-            twoLoop(d, n)
+            if history.isEmpty { preconditioner?.apply(d) } else { twoLoop(d, n) }
             for i in 0..<n { d[i] *= m[i] }
             if !(VectorMath.dot(g, d, count: n) < 0) {
                 for i in 0..<n { d[i] = -g[i] * m[i] }
@@ -268,7 +282,9 @@ public final class LBFGS: Optimizer {
                 restarts += 1
             }
         }
-        return (true, gradientL1, gradientMax)
+        var directionMax: Float = 0
+        for i in 0..<n { directionMax = Swift.max(directionMax, Swift.abs(d[i])) }
+        return (true, gradientL1, directionMax)
     }
 
     /// Two-loop recursion: on entry `d` holds `-g`, on exit `-H g`.
@@ -279,6 +295,7 @@ public final class LBFGS: Optimizer {
             alpha[j] = a
             VectorMath.axpy(Float(-a), history[j].y.pointer, d, count: n)
         }
+        preconditioner?.apply(d)
         VectorMath.scale(Float(inverseCurvature ?? 1), d, count: n)
         for j in 0..<k {
             let beta = history[j].rho * VectorMath.dot(history[j].y.pointer, d, count: n)

@@ -4,7 +4,8 @@
 ///
 /// The variable is an image `[C, H, W]` with values 0…255, `C` = 3 (RGB) or 1 (luminance
 /// only: the network sees it replicated to grey RGB, and the gradient is summed back).
-/// All buffers are made once; ``evaluate(_:gradient:)`` allocates nothing.
+/// All buffers are made once; ``evaluate(_:gradient:)`` allocates nothing. The network may
+/// use either tap layout (``NetworkOptions/tapLayout``); channels-last is the faster.
 public final class GatysObjective {
     /// The value of each term at the last evaluation.
     public struct Terms: Sendable, Equatable {
@@ -61,7 +62,9 @@ public final class GatysObjective {
         for image in styles {
             let features = try Self.activations(network: network, image: image, taps: styleTaps)
             for (k, f) in features.enumerated() {
-                grams[k].append(try f.data.withUnsafeBufferPointer { try GramMatrix(features: $0, channels: f.shape[0]) })
+                grams[k].append(try f.data.withUnsafeBufferPointer {
+                    try GramMatrix(features: $0, channels: f.shape[0], layout: network.options.tapLayout)
+                })
             }
         }
         let blendWeights = blend ?? Array(repeating: 1, count: styles.count)
@@ -85,6 +88,7 @@ public final class GatysObjective {
         return names
     }
 
+    /// Each tap's activation, in the network's tap layout (the shape says `[C, h, w]` either way).
     private static func activations(network: VGG19Network, image: Tensor, taps: [Int]) throws -> [Tensor] {
         let rgb = image.shape[0] == 1 ? Tensor(shape: [3] + image.shape.dropFirst(), data: image.data + image.data + image.data) : image
         try rgb.data.withUnsafeBufferPointer { try network.forward(image: $0, height: rgb.shape[1], width: rgb.shape[2]) }
@@ -116,7 +120,8 @@ public final class GatysObjective {
                 }
                 for s in style where s.tap == t {
                     terms.style += try StyleLoss.evaluate(features: try network.activation(t), target: s.target,
-                                                          layerWeight: s.weight, workspace: s.workspace, gradient: g)
+                                                          layerWeight: s.weight, workspace: s.workspace, gradient: g,
+                                                          layout: network.options.tapLayout)
                 }
             }
         }

@@ -5,8 +5,9 @@ import CDNNL
 ///
 /// Layouts: the image enters as plain NCHW f32 and is reordered once into the layout the
 /// first convolution chose; inside the network every activation stays in oneDNN's
-/// blocked layout. Taps are reordered to plain `[C, h, w]` f32 after the forward pass,
-/// and their gradients reordered back (accumulating) during the backward pass.
+/// blocked layout. Taps are reordered to plain f32 (`[C, h, w]` or `[h, w, C]`, as
+/// `NetworkOptions.tapLayout` says) after the forward pass, and their gradients reordered back
+/// (accumulating) during the backward pass.
 /// Gradients flow through two ping-pong buffers sized for the largest activation; a tap's
 /// plain gradient is written, just before it is needed, into the buffer that is free at
 /// that moment, so taps cost no gradient memory of their own.
@@ -18,12 +19,12 @@ final class NetworkPlan {
     let input: DNNLMemory
     /// Plain `[1, 3, H, W]` f32 gradient with respect to `input`.
     let inputGradient: DNNLMemory
-    /// Plain `[1, C, h, w]` f32 activation of each tap, same order as `taps`.
+    /// Plain f32 activation of each tap in the tap layout, same order as `taps`.
     let tapOutputs: [DNNLMemory]
-    /// Plain `[1, C, h, w]` f32 gradient for each tap, same order as `taps`: views into the
+    /// Plain f32 gradient for each tap in the tap layout, same order as `taps`: views into the
     /// ping-pong buffers, valid only while ``backward(tapGradient:)`` asks for them.
     private var tapGradients: [DNNLMemory] = []
-    /// Shapes `[C, h, w]` of the taps.
+    /// Shapes `[C, h, w]` of the taps (whatever their layout).
     let tapShapes: [[Int]]
     /// oneDNN's implementation name for each forward and backward convolution.
     private(set) var implementations: [String] = []
@@ -116,7 +117,7 @@ final class NetworkPlan {
                 let cw = weights.convs[convIndex]
                 let srcDesc = try current?.desc ?? MemoryDesc(dims: [1, 3, h, w], type: dt, tag: dnnl_format_tag_any)
                 let pd = try Self.convolutionForward(src: srcDesc, inChannels: spec.inChannels, outChannels: spec.outChannels,
-                                                     height: h, width: w, type: dt, algorithm: Self.algorithm(options.algorithm, channels: spec.outChannels, height: h, width: w),
+                                                     height: h, width: w, type: dt, algorithm: Self.algorithm(options.algorithm, inChannels: spec.inChannels, channels: spec.outChannels, height: h, width: w, backward: false),
                                                      engine: engine)
                 let src: DNNLMemory
                 if let current { src = current } else {
@@ -155,7 +156,8 @@ final class NetworkPlan {
             for (t, tap) in taps.enumerated() where tap.operationIndex == opIndex {
                 guard let op = ops.last else { throw VGGError.noLayers }
                 let dims = Self.dims(of: op.dst.desc)
-                let plain = try MemoryDesc(dims: dims, type: dnnl_f32, tag: dnnl_abcd)
+                let plain = try MemoryDesc(dims: dims, type: dnnl_f32,
+                                           tag: options.tapLayout == .channelsLast ? dnnl_acdb : dnnl_abcd)
                 let out = try DNNLMemory(plain, engine: engine)
                 forwardSteps.append(try DNNLPrimitive(DNNLPrimitiveDesc(reorderFrom: op.dst.desc, to: plain, engine: engine),
                                                       args: [(DNNL_ARG_FROM, op.dst), (DNNL_ARG_TO, out)]))
@@ -207,9 +209,10 @@ final class NetworkPlan {
                 let pd = try Self.convolutionBackwardData(diffSrc: diffSrcDesc, diffDst: op.dst.desc,
                                                           inChannels: spec.inChannels, outChannels: spec.outChannels,
                                                           type: dt,
-                                                          algorithm: Self.algorithm(options.algorithm, channels: spec.outChannels,
+                                                          algorithm: Self.algorithm(options.algorithm, inChannels: spec.inChannels,
+                                                                                    channels: spec.outChannels,
                                                                                     height: op.dst.desc.spatial.0,
-                                                                                    width: op.dst.desc.spatial.1),
+                                                                                    width: op.dst.desc.spatial.1, backward: true),
                                                           hint: op.forward, engine: engine)
                 let diffIn = try gradientView(k - 1, pd.md(dnnl_query_diff_src_md))
                 if k == 0 { imageGradient = diffIn }
@@ -283,8 +286,13 @@ final class NetworkPlan {
     /// 12.5 GB of buffers there). Up to 1024x1024 every layer that can use Winograd does.
     static let winogradSizeLimit = 64 * 1024 * 1024
 
-    static func algorithm(_ requested: ConvolutionAlgorithm, channels: Int, height: Int, width: Int) -> ConvolutionAlgorithm {
-        requested == .winograd && channels * height * width > winogradSizeLimit ? .direct : requested
+    /// The first layer's forward pass (3 input channels) is direct: Winograd's transforms cost
+    /// more than they save there (at 512 px, 6 vs 21 ms by ONEDNN_VERBOSE; its backward pass
+    /// measured faster with Winograd, so that keeps it).
+    static func algorithm(_ requested: ConvolutionAlgorithm, inChannels: Int, channels: Int, height: Int, width: Int,
+                          backward: Bool) -> ConvolutionAlgorithm {
+        if inChannels == 3 && !backward { return .direct }
+        return requested == .winograd && channels * height * width > winogradSizeLimit ? .direct : requested
     }
 
     /// `bytes` rounded up to a page, so views into a shared region stay aligned.

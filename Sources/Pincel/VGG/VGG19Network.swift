@@ -82,7 +82,8 @@ public final class VGG19Network {
         hasForward = true
     }
 
-    /// The activation `[C, h, w]` of tap `index` (position in ``taps``) from the last forward pass.
+    /// The activation of tap `index` (position in ``taps``) from the last forward pass, laid out
+    /// as `options.tapLayout` says: `[C, h, w]` (the default) or `[h, w, C]`.
     public func activation(_ index: Int) throws -> UnsafeBufferPointer<Float> {
         guard let plan, hasForward else { throw VGGError.notRun("reading an activation") }
         return UnsafeBufferPointer(plan.tapOutputs[index].floats)
@@ -97,7 +98,7 @@ public final class VGG19Network {
     /// Backpropagates to the image and writes dLoss/dImage (`[3, H, W]`, RGB) into
     /// `gradient`. When the pass reaches tap `t` (position in ``taps``, deepest first) it
     /// calls `tapGradient(t, buffer)`, which must write every value of dLoss/d(activation
-    /// of tap t) (`[C, h, w]`) into `buffer`; the buffer's previous contents are garbage.
+    /// of tap t) (laid out as the activation) into `buffer`; the buffer's previous contents are garbage.
     /// Needs the activations of the last forward pass, which stay readable meanwhile.
     public func backward(into gradient: UnsafeMutableBufferPointer<Float>,
                          tapGradient: (Int, UnsafeMutableBufferPointer<Float>) throws -> Void) throws {
@@ -124,7 +125,10 @@ public final class VGG19Network {
         try image.data.withUnsafeBufferPointer { try forward(image: $0, height: image.shape[1], width: image.shape[2]) }
         var result: [String: Tensor] = [:]
         for (i, tap) in taps.enumerated() {
-            result[tap.name] = Tensor(shape: try shape(ofTap: i), data: Array(try activation(i)))
+            let shape = try shape(ofTap: i)
+            let values = Array(try activation(i))
+            result[tap.name] = Tensor(shape: shape, data: options.tapLayout == .channelsLast
+                                      ? Self.transpose(values, rows: shape[1] * shape[2], columns: shape[0]) : values)
         }
         return result
     }
@@ -141,9 +145,19 @@ public final class VGG19Network {
         var out = Tensor(zeros: [3, plan.height, plan.width])
         try out.data.withUnsafeMutableBufferPointer { image in
             try backward(into: image) { t, buffer in
-                if let g = gradients[taps[t].name] { _ = buffer.update(from: g.data) } else { buffer.update(repeating: 0) }
+                guard let g = gradients[taps[t].name] else { buffer.update(repeating: 0); return }
+                let shape = plan.tapShapes[t]
+                _ = buffer.update(from: options.tapLayout == .channelsLast
+                                  ? Self.transpose(g.data, rows: shape[0], columns: shape[1] * shape[2]) : g.data)
             }
         }
+        return out
+    }
+
+    /// A row-major `rows x columns` matrix transposed.
+    static func transpose(_ values: [Float], rows: Int, columns: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: values.count)
+        for r in 0..<rows { for c in 0..<columns { out[c * rows + r] = values[r * columns + c] } }
         return out
     }
 }

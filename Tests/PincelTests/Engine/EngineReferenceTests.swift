@@ -90,6 +90,32 @@ struct EngineReferenceTests {
         #expect(results[1].bytes < results[0].bytes - 120 * 4 * h * w)
     }
 
+    @Test func channelsLastTapsHoldTheSameValuesTransposed() throws {
+        let taps = ["relu1_1", "relu2_1", "relu4_2"]
+        let (h, w) = (20, 28)
+        var rng = TestRNG(seed: 8)
+        let image = Tensor(shape: [3, h, w], data: (0..<(3 * h * w)).map { _ in rng.uniformFloat(0, 255) })
+        var results: [(out: [String: Tensor], dx: Tensor, raw: [Float])] = []
+        for layout in [FeatureLayout.channelsFirst, .channelsLast] {
+            let net = try VGG19Network(weights: Self.weights, taps: taps, options: NetworkOptions(algorithm: .direct, tapLayout: layout))
+            var grng = TestRNG(seed: 9)
+            let out = try net.forward(image)
+            var grads: [String: Tensor] = [:]
+            for name in taps {
+                let a = try #require(out[name])
+                grads[name] = Tensor(shape: a.shape, data: (0..<a.count).map { _ in grng.uniformFloat(-1, 1) })
+            }
+            let raw = Array(try net.activation(1))
+            results.append((out, try net.backward(grads), raw))
+        }
+        // The convenience interface speaks [C, h, w] either way; the raw tap is [h, w, C].
+        for name in taps { #expect(results[0].out[name] == results[1].out[name], "\(name) differs") }
+        #expect(relativeL2(results[1].dx.data, results[0].dx.data) < 1e-6)
+        let relu21 = try #require(results[0].out["relu2_1"])
+        let (c, m) = (relu21.shape[0], relu21.shape[1] * relu21.shape[2])
+        for (ch, p) in [(0, 0), (5, 17), (c - 1, m - 1)] { #expect(results[1].raw[p * c + ch] == results[0].raw[ch * m + p]) }
+    }
+
     @Test func unknownLayerListsValidNames() throws {
         #expect(throws: VGGError.unknownLayer("relu9_9")) {
             _ = try VGG19Network(weights: Self.weights, taps: ["relu9_9"])
