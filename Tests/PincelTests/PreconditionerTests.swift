@@ -100,3 +100,37 @@ struct PreconditionerTests {
         #expect(throws: OptimizerError.self) { try opt.step(&x, value: 1, gradient: [Float](repeating: 1, count: 10)) }
     }
 }
+
+/// The fused, threaded pass of the L-BFGS two-loop recursion against plain Double arithmetic.
+@Test(arguments: [1000, 70_001, 300_017])
+func axpyThenDotMatchesTwoSeparatePasses(count n: Int) {
+    var rng = TestRNG(state: 17)
+    let x = (0..<n).map { _ in rng.uniformFloat(-1, 1) }
+    let z = (0..<n).map { _ in rng.uniformFloat(-1, 1) }
+    let d0 = (0..<n).map { _ in rng.uniformFloat(-1, 1) }
+    var d = d0, plain = d0
+    let alpha: Float = -0.37
+    let dot = x.withUnsafeBufferPointer { xp in
+        z.withUnsafeBufferPointer { zp in
+            d.withUnsafeMutableBufferPointer { dp in
+                VectorMath.axpyThenDot(alpha, xp.baseAddress!, dp.baseAddress!, dotWith: zp.baseAddress!, count: n)
+            }
+        }
+    }
+    var expected = 0.0, magnitude = 0.0
+    for i in 0..<n {
+        plain[i] += alpha * x[i]
+        expected += Double(z[i]) * Double(plain[i])
+        magnitude += abs(Double(z[i]) * Double(plain[i]))
+    }
+    #expect(d == plain)
+    // Float partial sums within blocks of 1024, Double across blocks.
+    #expect(abs(dot - expected) <= 1e-6 * magnitude)
+    // Without a dot product: only the update.
+    var e = d0
+    let none = x.withUnsafeBufferPointer { xp in
+        e.withUnsafeMutableBufferPointer { VectorMath.axpyThenDot(alpha, xp.baseAddress!, $0.baseAddress!, dotWith: nil, count: n) }
+    }
+    #expect(none == 0)
+    #expect(e == plain)
+}

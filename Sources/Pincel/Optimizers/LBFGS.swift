@@ -288,18 +288,28 @@ public final class LBFGS: Optimizer {
     }
 
     /// Two-loop recursion: on entry `d` holds `-g`, on exit `-H g`.
+    ///
+    /// Each update of `d` is fused with the dot product the next step needs (`d -= a_j y_j`
+    /// with `s_{j-1}·d`, `d += c_j s_j` with `y_{j+1}·d`), so the history streams through memory
+    /// once per loop and `d` twice less often; long passes use two threads. At 512 px with 100
+    /// pairs the recursion reads 1.2 GB per iteration, so its speed is memory bandwidth.
     private func twoLoop(_ d: UnsafeMutablePointer<Float>, _ n: Int) {
         let k = history.count
+        guard k > 0 else { return }
+        var dot = VectorMath.dot(history[k - 1].s.pointer, d, count: n)
         for j in stride(from: k - 1, through: 0, by: -1) {
-            let a = history[j].rho * VectorMath.dot(history[j].s.pointer, d, count: n)
+            let a = history[j].rho * dot
             alpha[j] = a
-            VectorMath.axpy(Float(-a), history[j].y.pointer, d, count: n)
+            dot = VectorMath.axpyThenDot(Float(-a), history[j].y.pointer, d,
+                                         dotWith: j > 0 ? UnsafePointer(history[j - 1].s.pointer) : nil, count: n)
         }
         preconditioner?.apply(d)
         VectorMath.scale(Float(inverseCurvature ?? 1), d, count: n)
+        dot = VectorMath.dot(history[0].y.pointer, d, count: n)
         for j in 0..<k {
-            let beta = history[j].rho * VectorMath.dot(history[j].y.pointer, d, count: n)
-            VectorMath.axpy(Float(alpha[j] - beta), history[j].s.pointer, d, count: n)
+            let beta = history[j].rho * dot
+            dot = VectorMath.axpyThenDot(Float(alpha[j] - beta), history[j].s.pointer, d,
+                                         dotWith: j + 1 < k ? UnsafePointer(history[j + 1].y.pointer) : nil, count: n)
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Vector kernels shared by the optimisers and the loss terms.
 ///
 /// Values are stored as `Float`; reductions (dot products, sums of squares) run in
@@ -111,5 +113,74 @@ enum VectorMath {
     @inline(__always)
     static func clamp(_ x: UnsafeMutablePointer<Float>, lower: Float, upper: Float, count n: Int) {
         for i in 0..<n { x[i] = Swift.min(Swift.max(x[i], lower), upper) }
+    }
+}
+
+extension VectorMath {
+    /// Threads for the long vector passes of L-BFGS (the two-loop recursion streams the whole
+    /// history through memory every iteration; two threads draw more bandwidth than one).
+    static let passThreads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 4))
+    /// Below this length a pass runs on the calling thread.
+    static let parallelThreshold = 1 << 16
+
+    /// `d += alpha · x`, then returns `z · d` (the updated `d`), or 0 when `z` is nil — one pass
+    /// over memory instead of two, split across ``passThreads`` threads for long vectors.
+    static func axpyThenDot(_ alpha: Float, _ x: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>,
+                            dotWith z: UnsafePointer<Float>?, count n: Int) -> Double {
+        let parts = n >= parallelThreshold ? passThreads : 1
+        if parts == 1 { return axpyThenDotRange(alpha, x, d, z, 0, n) }
+        let chunk = (n + parts - 1) / parts
+        let sums = UnsafeMutablePointer<Double>.allocate(capacity: parts)
+        defer { sums.deallocate() }
+        // Each thread touches its own range of d and its own slot of sums.
+        nonisolated(unsafe) let (xs, ds, zs, out) = (x, d, z, sums)
+        DispatchQueue.concurrentPerform(iterations: parts) { p in
+            let start = p * chunk
+            out[p] = axpyThenDotRange(alpha, xs, ds, zs, start, min(n, start + chunk))
+        }
+        var total = 0.0
+        for p in 0..<parts { total += sums[p] }
+        return total
+    }
+
+    @inline(__always)
+    private static func axpyThenDotRange(_ alpha: Float, _ x: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>,
+                                         _ z: UnsafePointer<Float>?, _ start: Int, _ end: Int) -> Double {
+        let a = SIMD16<Float>(repeating: alpha)
+        let rx = UnsafeRawPointer(x), rd = UnsafeMutableRawPointer(d)
+        var total = 0.0
+        var i = start
+        while i < end {
+            let blockEnd = min(i + blockSize, end)
+            var acc = SIMD16<Float>(repeating: 0)
+            var j = i
+            if let z {
+                let rz = UnsafeRawPointer(z)
+                while j + 16 <= blockEnd {
+                    let v = rd.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
+                        + a * rx.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
+                    rd.storeBytes(of: v, toByteOffset: j &* 4, as: SIMD16<Float>.self)
+                    acc += v * rz.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
+                    j &+= 16
+                }
+            } else {
+                while j + 16 <= blockEnd {
+                    let v = rd.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
+                        + a * rx.loadUnaligned(fromByteOffset: j &* 4, as: SIMD16<Float>.self)
+                    rd.storeBytes(of: v, toByteOffset: j &* 4, as: SIMD16<Float>.self)
+                    j &+= 16
+                }
+            }
+            var blockSum = 0.0
+            for lane in 0..<16 { blockSum += Double(acc[lane]) }
+            while j < blockEnd {
+                d[j] += alpha * x[j]
+                if let z { blockSum += Double(z[j]) * Double(d[j]) }
+                j &+= 1
+            }
+            total += blockSum
+            i = blockEnd
+        }
+        return total
     }
 }
