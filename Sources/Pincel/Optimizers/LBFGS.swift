@@ -4,11 +4,12 @@
 ///
 /// **Direction.** With stored curvature pairs `(s, y)` (`s = x_{k+1} - x_k`,
 /// `y = g_{k+1} - g_k`, the last `historySize` that passed the curvature test) the direction is
-/// `d = -H g` from the two-loop recursion with `H0 = (s·y / y·y) · I` of the newest pair, and the
-/// trial step length is `learningRate`. With no pairs the direction is `-g` and the step is
-/// `learningRate · H0` if a curvature scale is known (from an earlier pair, or
-/// `initialInverseCurvature`), else the conservative `learningRate · min(1, 1 / |g|₁)` of torch
-/// (after `blindStepLimit` such steps without a usable pair: `learningRate / |g|∞`).
+/// `d = -H g` from the two-loop recursion with `H0 = γ M`, `γ = s·y / y·M y` of the newest pair
+/// (`M` the ``preconditioner``, the identity without one), and the trial step length is
+/// `learningRate`. With no pairs the direction is `-M g` and the step is `learningRate · γ` if a
+/// curvature scale is known (from an earlier pair, or `initialInverseCurvature`), else the
+/// conservative `learningRate · min(1, 1 / |g|₁)` of torch (after `blindStepLimit` such steps
+/// without a usable pair: `learningRate / |d|∞`).
 /// If `d` is not a descent direction (`g·d ≥ 0`) the history is cleared (a restart).
 ///
 /// **Safeguard.** Each step is a trial: the next call sees its objective value. If the value
@@ -33,8 +34,8 @@
 ///    gradient was evaluated.
 ///
 /// Memory: `2 · historySize · n` floats of history, one spare pair (`2 · n`) and `4 · n` of
-/// working vectors (n = 3·512·512 and the default history of 100: about 0.6 GiB). Pairs whose
-/// `y·s ≤ 1e-10 · y·y` are not stored (scale-free, as in L-BFGS-B). History buffers are allocated while the
+/// working vectors, one more with a preconditioner (n = 3·512·512 and the default history of
+/// 100: about 0.6 GiB). Pairs whose `y·s ≤ 1e-10 · y·M y` are not stored (scale-free, as in L-BFGS-B). History buffers are allocated while the
 /// history fills; once full, the oldest pair's buffers are reused and a step allocates nothing.
 public final class LBFGS: Optimizer {
     public let historySize: Int
@@ -243,7 +244,7 @@ public final class LBFGS: Optimizer {
         } else {
             yy = VectorMath.dot(y, y, count: n)
         }
-        // Scale-free test (as in L-BFGS-B): the implied H0 = s·y / y·y must be clearly positive.
+        // Scale-free test (as in L-BFGS-B): the implied γ = s·y / y·My must be clearly positive.
         guard ys > 1e-10 * yy, yy > 0, ys.isFinite, yy.isFinite else {
             spare = buffers
             return
@@ -290,9 +291,9 @@ public final class LBFGS: Optimizer {
     /// Two-loop recursion: on entry `d` holds `-g`, on exit `-H g`.
     ///
     /// Each update of `d` is fused with the dot product the next step needs (`d -= a_j y_j`
-    /// with `s_{j-1}·d`, `d += c_j s_j` with `y_{j+1}·d`), so the history streams through memory
-    /// once per loop and `d` twice less often; long passes use two threads. At 512 px with 100
-    /// pairs the recursion reads 1.2 GB per iteration, so its speed is memory bandwidth.
+    /// with `s_{j-1}·d`, `d += c_j s_j` with `y_{j+1}·d`): one pass per pair and loop instead of
+    /// two, and long passes use two threads. At 512 px with 100 pairs the recursion reads the
+    /// 600 MB history twice per iteration, so its speed is memory bandwidth.
     private func twoLoop(_ d: UnsafeMutablePointer<Float>, _ n: Int) {
         let k = history.count
         guard k > 0 else { return }
