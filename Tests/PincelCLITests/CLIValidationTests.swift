@@ -29,6 +29,8 @@ struct BadOptionCase: CustomTestStringConvertible, Sendable {
         BadOptionCase(name: "size above --max-pixels", extra: ["--size", "2000", "--max-pixels", "1000000"],
                       mustContain: ["--size", "pixel limit", "1000000"]),
         BadOptionCase(name: "bad optimizer", extra: ["--optimizer", "sgd"], mustContain: ["--optimizer", "lbfgs", "adam"]),
+        BadOptionCase(name: "negative precondition levels", extra: ["--precondition-levels=-1"],
+                      mustContain: ["--precondition-levels", "between 0 and 12"]),
         BadOptionCase(name: "bad preserve-colors", extra: ["--preserve-colors", "sepia"], mustContain: ["--preserve-colors"]),
         BadOptionCase(name: "non-numeric size", extra: ["--size", "big"], mustContain: ["--size", "big"]),
         BadOptionCase(name: "unknown option", extra: ["--colour", "red"], mustContain: ["--colour"]),
