@@ -130,17 +130,19 @@ extension VectorMath {
         let parts = n >= parallelThreshold ? passThreads : 1
         if parts == 1 { return axpyThenDotRange(alpha, x, d, z, 0, n) }
         let chunk = (n + parts - 1) / parts
-        let sums = UnsafeMutablePointer<Double>.allocate(capacity: parts)
-        defer { sums.deallocate() }
-        // Each thread touches its own range of d and its own slot of sums.
-        nonisolated(unsafe) let (xs, ds, zs, out) = (x, d, z, sums)
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
-            let start = p * chunk
-            out[p] = axpyThenDotRange(alpha, xs, ds, zs, start, min(n, start + chunk))
+        // Partial sums on the stack: the pass allocates nothing on the heap.
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: parts) { sums in
+            guard let base = sums.baseAddress else { return axpyThenDotRange(alpha, x, d, z, 0, n) }
+            // Each thread touches its own range of d and its own slot of sums.
+            nonisolated(unsafe) let (xs, ds, zs, out) = (x, d, z, base)
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                let start = p * chunk
+                out[p] = axpyThenDotRange(alpha, xs, ds, zs, start, min(n, start + chunk))
+            }
+            var total = 0.0
+            for p in 0..<parts { total += base[p] }
+            return total
         }
-        var total = 0.0
-        for p in 0..<parts { total += sums[p] }
-        return total
     }
 
     @inline(__always)
