@@ -64,6 +64,19 @@ struct EngineReferenceTests {
         #expect(err < tolerance * 10, "backward: relative error \(err)")
     }
 
+    /// A forward pass, then a backward pass from random tap gradients drawn with `gradientSeed`.
+    static func forwardBackward(_ net: VGG19Network, _ image: Tensor, taps: [String],
+                                gradientSeed: UInt64) throws -> (out: [String: Tensor], dx: Tensor) {
+        var grng = TestRNG(seed: gradientSeed)
+        let out = try net.forward(image)
+        var grads: [String: Tensor] = [:]
+        for name in taps {
+            let a = try #require(out[name])
+            grads[name] = Tensor(shape: a.shape, data: (0..<a.count).map { _ in grng.uniformFloat(-1, 1) })
+        }
+        return (out, try net.backward(grads))
+    }
+
     @Test func recomputingEarlyBlocksGivesTheSameResultInLessMemory() throws {
         // The six style-transfer taps plus relu1_2 and relu2_2, inside the recomputed blocks.
         let taps = ["relu1_1", "relu1_2", "relu2_1", "relu2_2", "relu3_1", "relu4_1", "relu4_2", "relu5_1"]
@@ -74,14 +87,8 @@ struct EngineReferenceTests {
         for recompute in [false, true] {
             let net = try VGG19Network(weights: Self.weights, taps: taps,
                                        options: NetworkOptions(algorithm: .direct, recomputeEarlyBlocks: recompute))
-            var grng = TestRNG(seed: 6)
-            let out = try net.forward(image)
-            var grads: [String: Tensor] = [:]
-            for name in taps {
-                let a = try #require(out[name])
-                grads[name] = Tensor(shape: a.shape, data: (0..<a.count).map { _ in grng.uniformFloat(-1, 1) })
-            }
-            results.append((out, try net.backward(grads), net.preparedBytes))
+            let (out, dx) = try Self.forwardBackward(net, image, taps: taps, gradientSeed: 6)
+            results.append((out, dx, net.preparedBytes))
         }
         for name in taps { #expect(results[0].out[name] == results[1].out[name], "\(name) differs") }
         #expect(results[0].dx == results[1].dx)
@@ -98,15 +105,8 @@ struct EngineReferenceTests {
         var results: [(out: [String: Tensor], dx: Tensor, raw: [Float])] = []
         for layout in [FeatureLayout.channelsFirst, .channelsLast] {
             let net = try VGG19Network(weights: Self.weights, taps: taps, options: NetworkOptions(algorithm: .direct, tapLayout: layout))
-            var grng = TestRNG(seed: 9)
-            let out = try net.forward(image)
-            var grads: [String: Tensor] = [:]
-            for name in taps {
-                let a = try #require(out[name])
-                grads[name] = Tensor(shape: a.shape, data: (0..<a.count).map { _ in grng.uniformFloat(-1, 1) })
-            }
-            let raw = Array(try net.activation(1))
-            results.append((out, try net.backward(grads), raw))
+            let (out, dx) = try Self.forwardBackward(net, image, taps: taps, gradientSeed: 9)
+            results.append((out, dx, Array(try net.activation(1))))
         }
         // The convenience interface speaks [C, h, w] either way; the raw tap is [h, w, C].
         for name in taps { #expect(results[0].out[name] == results[1].out[name], "\(name) differs") }

@@ -51,7 +51,7 @@ struct StyleTransferTests {
     @Test func lbfgsFromTheContentImageConvergesInsteadOfDiverging() throws {
         // Started from the photo, the unit L-BFGS step used to overshoot and the run diverged
         // (this case, 128 px: 2.8e8 -> 4.2e9 after 100 iterations, colour noise). With rising
-        // trials cut back it goes below 1e7 (measured 7.6e6 after 60), and the result is the best point.
+        // trials cut back it goes below 1e7 (measured 7.2e6 after 60), and the result is the best point.
         let content = try Self.example("astronaut.png", side: 128)
         let style = try Self.example("starry_night.jpg", side: 128)
         var options = TransferOptions()
