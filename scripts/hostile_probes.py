@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""Hostile and clumsy-user probes against the built `pincel` binary.
+
+Each probe runs one `pincel` command at 48 px (a few iterations) and checks what a user must
+be able to rely on: no crash (no death by signal, no exit code above 128 but 130), no hang
+(a time limit), at most one error line on stderr, the expected exit code, bounded memory,
+and that no input file was changed. Prints one line per probe and a closing
+'N passed, N failed' line; exits 1 when any failed.
+
+    python3 scripts/hostile_probes.py [--bin .build/release/pincel] [--only NAME]
+
+Not part of `make test` (it takes a few minutes); the regression tests in Tests/ cover each
+class. Needs only the Python standard library and the real weights (`make weights`).
+"""
+import argparse
+import hashlib
+import json
+import os
+import resource
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CONTENT = os.path.join(ROOT, "Examples", "astronaut.png")
+STYLE = os.path.join(ROOT, "Examples", "starry_night.jpg")
+
+
+def sha(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def png_bytes(width, height, pixel=b"\x80\x80\x80", idat_rows=None):
+    """A PNG whose header claims width x height; idat_rows rows of data (all when None)."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    rows = height if idat_rows is None else idat_rows
+    raw = b"".join(b"\x00" + pixel * width for _ in range(rows))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def safetensors(entries, body):
+    header = json.dumps(entries).encode()
+    return struct.pack("<Q", len(header)) + header + body
+
+
+class Probe:
+    def __init__(self, name, args, expect, *, stdin=None, shell_suffix=None, timeout=60, max_rss_gib=3.0,
+                 must_exist=None, must_not_exist=None, signal_after=None, stderr_lines=1, env=None):
+        self.name, self.args, self.expect = name, args, expect
+        self.shell_suffix, self.timeout, self.max_rss_gib = shell_suffix, timeout, max_rss_gib
+        self.must_exist, self.must_not_exist = must_exist or [], must_not_exist or []
+        self.signal_after, self.stderr_lines, self.env = signal_after, stderr_lines, env
+
+
+def run_probe(binary, probe, work, protected):
+    before = {p: sha(p) for p in protected if os.path.isfile(p)}
+    env = dict(os.environ)
+    env.update(probe.env or {})
+    cmd = [binary] + probe.args
+    start = time.time()
+    ru_before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if probe.shell_suffix:
+        line = " ".join(shlex_quote(c) for c in cmd) + " " + probe.shell_suffix
+        proc = subprocess.Popen(["bash", "-c", line + "; exit ${PIPESTATUS[0]}"], cwd=work, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    else:
+        proc = subprocess.Popen(cmd, cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, start_new_session=True)
+    if probe.signal_after is not None:
+        time.sleep(probe.signal_after)
+        try:
+            os.kill(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    try:
+        out, err = proc.communicate(timeout=probe.timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        return False, f"hung (> {probe.timeout} s)"
+    seconds = time.time() - start
+    rss_gib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024
+    rc = proc.returncode
+    problems = []
+    if rc < 0:
+        problems.append(f"killed by signal {-rc}")
+    elif rc > 128 and rc != 130:
+        problems.append(f"exit {rc}")
+    if probe.expect is not None and rc not in (probe.expect if isinstance(probe.expect, tuple) else (probe.expect,)):
+        problems.append(f"exit {rc}, expected {probe.expect}")
+    text = err.decode(errors="replace")
+    noise = [l for l in text.splitlines() if l.strip() and not l.startswith(("seed:", "content ", "iteration ", "objective:", "[scale", "weights", "stopped"))]
+    allowed = probe.stderr_lines + (2 if rc == 64 else 0)  # a usage hint may follow a validation error
+    if rc != 0 and len(noise) > allowed:
+        problems.append(f"{len(noise)} stderr lines: {noise[:3]}")
+    if "unknown" in text.lower() and "error" in text.lower():
+        problems.append("says 'unknown error'")
+    if rss_gib > probe.max_rss_gib and rss_gib > ru_before / 1024 / 1024:
+        problems.append(f"peak memory {rss_gib:.1f} GiB")
+    for p in probe.must_exist:
+        if not os.path.exists(os.path.join(work, p)):
+            problems.append(f"{p} missing")
+    for p in probe.must_not_exist:
+        if os.path.exists(os.path.join(work, p)):
+            problems.append(f"{p} was written")
+    for p, digest in before.items():
+        if not os.path.isfile(p) or sha(p) != digest:
+            problems.append(f"input {p} changed")
+    leftovers = [f for f in os.listdir(work) if f.startswith(".") and f not in (".", "..")]
+    if leftovers:
+        problems.append(f"temporary files left: {leftovers}")
+    msg = (noise[-1] if noise else "")[:110]
+    return not problems, f"exit {rc}, {seconds:.1f} s" + (": " + "; ".join(problems) if problems else f"  [{msg}]")
+
+
+def shlex_quote(s):
+    import shlex
+    return shlex.quote(s)
+
+
+def build_probes(work, weights):
+    base = ["--style", "style.jpg", "--size", "48", "--iterations", "3", "--scales", "1", "--seed", "1"]
+    run = ["--content", "content.png"] + base
+    P = []
+
+    def add(*a, **k):
+        P.append(Probe(*a, **k))
+
+    # Images
+    os.symlink("/dev/zero", os.path.join(work, "zero.png"))
+    os.mkfifo(os.path.join(work, "fifo.png"))
+    os.mkdir(os.path.join(work, "folder.png"))
+    open(os.path.join(work, "empty.png"), "wb").close()
+    with open(os.path.join(work, "huge_header.png"), "wb") as f:
+        f.write(png_bytes(65536, 32768, idat_rows=1))
+    with open(os.path.join(work, "truncated.png"), "wb") as f:
+        f.write(png_bytes(64, 64)[:120])
+    with open(os.path.join(work, "notimage.png"), "wb") as f:
+        f.write(b"hello, this is text\n" * 10)
+    add("content symlink to /dev/zero", ["--content", "zero.png", "--output", "o.png"] + base, (1, 64), timeout=20,
+        must_not_exist=["o.png"])
+    add("content FIFO", ["--content", "fifo.png", "--output", "o.png"] + base, (1, 64), timeout=20)
+    add("style FIFO", ["--content", "content.png", "--style", "fifo.png", "--output", "o.png", "--size", "48"], (1, 64), timeout=20)
+    add("init FIFO", run + ["--init", "fifo.png", "--output", "o.png"], (1, 64), timeout=20)
+    add("content folder", ["--content", "folder.png", "--output", "o.png"] + base, (1, 64), timeout=20)
+    add("content empty", ["--content", "empty.png", "--output", "o.png"] + base, (1, 64), timeout=20)
+    add("content 2^31-pixel header", ["--content", "huge_header.png", "--output", "o.png"] + base, (1, 64), timeout=30)
+    add("content truncated", ["--content", "truncated.png", "--output", "o.png"] + base, (1, 64), timeout=30)
+    add("content not an image", ["--content", "notimage.png", "--output", "o.png"] + base, (1, 64), timeout=30)
+    add("content missing", ["--content", "nope.png", "--output", "o.png"] + base, (1, 64), timeout=30)
+    # Outputs
+    os.symlink("content.png", os.path.join(work, "link.png"))
+    os.link(os.path.join(work, "content.png"), os.path.join(work, "hard.png"))
+    os.mkdir(os.path.join(work, "sub"))
+    add("output = content", run + ["--output", "content.png"], 64)
+    add("output = ./content", run + ["--output", "./content.png"], 64)
+    add("output = sub/../content", run + ["--output", "sub/../content.png"], 64)
+    add("output = symlink to content", run + ["--output", "link.png"], 64)
+    add("output = hard link of content", run + ["--output", "hard.png"], 64)
+    add("output = style", run + ["--output", "style.jpg"], 64)
+    add("output = init", run + ["--init", "hard.png", "--output", "hard.png"], 64)
+    if weights and os.path.isfile(weights):
+        shutil.copy(weights, os.path.join(work, "wcopy.png"))
+        add("output = weights", run + ["--output", "wcopy.png", "--weights", "wcopy.png"], 64)
+    add("log = content", run + ["--output", "o.png", "--log", "content.png"], 64, must_not_exist=["o.png"])
+    add("log = output", run + ["--output", "o.png", "--log", "./o.png"], 64, must_not_exist=["o.png"])
+    add("output is a folder", run + ["--output", "folder.png"], (1, 64), timeout=20)
+    add("output folder missing", run + ["--output", "nowhere/o.png"], 64, timeout=20)
+    long_name = "x" * 240 + ".png"
+    add("240-character output name", run + ["--output", long_name], 0, must_exist=[long_name])
+    add("log /dev/full", run + ["--output", "full.png", "--log", "/dev/full"], 1, must_exist=["full.png"])
+    add("output /dev/full", run + ["--output", "/dev/full"], (1, 64))
+    # Numbers
+    for flag, value in [("--size", "3037000500"), ("--iterations", "9223372036854775807"),
+                        ("--iterations", "4611686018427387904"), ("--threads", "100000"), ("--threads", "0"),
+                        ("--scales", "1000000000"), ("--history", "9223372036854775807"),
+                        ("--save-every", "9223372036854775807"), ("--max-pixels", "9223372036854775807"),
+                        ("--quality", "9223372036854775807"), ("--precondition-levels", "9223372036854775807"),
+                        ("--style-scale", "1e30"), ("--content-weight", "1e39"), ("--learning-rate", "nan")]:
+        args = ["--content", "content.png", "--style", "style.jpg", "--output", "o.png", flag, value]
+        if flag != "--size":
+            args += ["--size", "48"]
+        add(f"{flag} {value}", args, 64, timeout=20, must_not_exist=["o.png"])
+    add("--scale-iterations huge sum", ["--content", "content.png", "--style", "style.jpg", "--output", "o.png",
+                                       "--size", "64", "--scale-iterations", "9223372036854775807,9223372036854775807"],
+        64, timeout=20)
+    add("--size 10000 (memory)", ["--content", "content.png", "--style", "style.jpg", "--output", "o.png",
+                                  "--size", "10000", "--max-pixels", "200000000"], (1, 64), timeout=60)
+    add("reconstruct --columns huge", ["reconstruct", "content", "--image", "content.png", "--output", "r.png",
+                                       "--size", "32", "--iterations", "1", "--columns", "9223372036854775807"], 64, timeout=60)
+    add("reconstruct --size huge", ["reconstruct", "content", "--image", "content.png", "--output", "r.png",
+                                    "--size", "9223372036854775807"], 64, timeout=20)
+    add("bench --sizes huge", ["bench", "--sizes", "9223372036854775807"], 64, timeout=20)
+    # Streams and signals
+    add("stderr closed", run + ["--output", "closed.png"], 0, shell_suffix="2>&-", must_exist=["closed.png"])
+    add("stderr into head", run + ["--output", "head.png"], 0, shell_suffix="2>&1 | head -c 10 >/dev/null",
+        must_exist=["head.png"])
+    add("stdout closed", run + ["--output", "stdout.png"], 0, shell_suffix=">&-", must_exist=["stdout.png"])
+    add("SIGTERM at 0.05 s", run + ["--output", "sig1.png"], 130, signal_after=0.05, stderr_lines=3)
+    add("SIGTERM at 0.5 s", run + ["--output", "sig2.png"], 130, signal_after=0.5, stderr_lines=3)
+    # Weights
+    wdir = os.path.join(work, "weights")
+    os.mkdir(wdir)
+    def wfile(name, data):
+        p = os.path.join(wdir, name)
+        with open(p, "wb") as f:
+            f.write(data)
+        return p
+    deep = b"\x80\x02" + b"]" * 200000 + b"."  # 200k nested lists, protocol 2
+    add("weights: deep pickle nesting", run + ["--output", "o.png", "--weights", wfile("deep.pt", b"\x80\x02\x8a\x0a" + deep[2:])], 1, timeout=30)
+    nan = struct.pack("<4f", float("nan"), 1, 2, 3)
+    add("weights: safetensors NaN", run + ["--output", "o.png", "--weights", wfile("nan.safetensors", safetensors(
+        {"block1_conv1.bias": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}}, nan))], 1, timeout=30)
+    add("weights: safetensors overlap", run + ["--output", "o.png", "--weights", wfile("overlap.safetensors", safetensors(
+        {"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]},
+         "b": {"dtype": "F32", "shape": [4], "data_offsets": [8, 24]}}, bytes(24)))], 1, timeout=30)
+    add("weights: safetensors huge shape", run + ["--output", "o.png", "--weights", wfile("shape.safetensors", safetensors(
+        {"a": {"dtype": "F32", "shape": [4611686018427387904, 4], "data_offsets": [0, 16]}}, bytes(16)))], 1, timeout=30)
+    add("weights: FIFO", run + ["--output", "o.png", "--weights", "fifo.png"], 1, timeout=20)
+    add("weights: /dev/zero", run + ["--output", "o.png", "--weights", "/dev/zero"], 1, timeout=20)
+    add("weights: folder", run + ["--output", "o.png", "--weights", "folder.png"], 1, timeout=20)
+    if weights and os.path.isfile(weights):
+        data = open(weights, "rb").read()
+        add("weights: truncated real file", run + ["--output", "o.png", "--weights", wfile("trunc.bin", data[: len(data) // 2])], 1, timeout=30)
+    return P
+
+
+def restore(work, top):
+    """Puts the pristine inputs back (a failed probe may have overwritten them)."""
+    for f in ("content.png", "style.jpg", "wcopy.png"):
+        src, dst = os.path.join(top, f), os.path.join(work, f)
+        if os.path.exists(src) and (not os.path.isfile(dst) or sha(src) != sha(dst)):
+            if os.path.lexists(dst):
+                os.remove(dst)
+            shutil.copy(src, dst)
+    hard = os.path.join(work, "hard.png")
+    if os.path.lexists(hard):
+        os.remove(hard)
+    os.link(os.path.join(work, "content.png"), hard)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "pincel"))
+    ap.add_argument("--weights", default=os.environ.get("PINCEL_WEIGHTS") or os.path.expanduser(
+        "~/.cache/pincel/vgg19_weights_tf_dim_ordering_tf_kernels_notop_q.bin"))
+    ap.add_argument("--only", default=None, help="run only probes whose name contains this")
+    a = ap.parse_args()
+    binary = os.path.abspath(a.bin)
+    passed = failed = 0
+    with tempfile.TemporaryDirectory(prefix="pincel-probes-") as top:
+        work = os.path.join(top, "w")
+        os.mkdir(work)
+        shutil.copy(CONTENT, os.path.join(work, "content.png"))
+        shutil.copy(STYLE, os.path.join(work, "style.jpg"))
+        probes = build_probes(work, a.weights)
+        for f in ("content.png", "style.jpg", "wcopy.png"):
+            if os.path.exists(os.path.join(work, f)):
+                shutil.copy(os.path.join(work, f), os.path.join(top, f))
+        protected = [os.path.join(work, p) for p in ("content.png", "style.jpg", "hard.png", "wcopy.png")]
+        for probe in probes:
+            if a.only and a.only not in probe.name:
+                continue
+            ok, detail = run_probe(binary, probe, work, protected)
+            passed, failed = passed + ok, failed + (not ok)
+            print(f"{'ok  ' if ok else 'FAIL'} {probe.name}: {detail}", flush=True)
+            restore(work, top)
+            for f in os.listdir(work):
+                if f.startswith(".") or f.startswith("o.") or f in ("r.png",):
+                    p = os.path.join(work, f)
+                    if os.path.isfile(p) and not os.path.islink(p):
+                        os.remove(p)
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
