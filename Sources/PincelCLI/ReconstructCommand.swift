@@ -16,8 +16,9 @@ struct ReconstructCommand: ParsableCommand {
     }
 
     /// The checks both subcommands run before any work.
-    static func validate(image: String, layers: String, optimizer: String) throws {
-        try FigureCommandRunner.requireFiles([("--image", image)])
+    static func validate(image: String, layers: String, optimizer: String, common: CommonOptions,
+                         sheet: SheetOutputOptions) throws {
+        try FigureCommandRunner.requireFiles([("--image", image)], sheet: sheet, weights: common.weights)
         _ = try layerList(layers)
         _ = try optimizerKind(optimizer)
     }
@@ -40,7 +41,7 @@ struct ReconstructCommand: ParsableCommand {
         @OptionGroup var sheet: SheetOutputOptions
 
         func validate() throws {
-            try ReconstructCommand.validate(image: image, layers: layers, optimizer: optimizer)
+            try ReconstructCommand.validate(image: image, layers: layers, optimizer: optimizer, common: common, sheet: sheet)
         }
 
         func run() throws {
@@ -72,7 +73,7 @@ struct ReconstructCommand: ParsableCommand {
         @OptionGroup var sheet: SheetOutputOptions
 
         func validate() throws {
-            try ReconstructCommand.validate(image: image, layers: layers, optimizer: optimizer)
+            try ReconstructCommand.validate(image: image, layers: layers, optimizer: optimizer, common: common, sheet: sheet)
         }
 
         func run() throws {

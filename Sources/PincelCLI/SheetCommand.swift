@@ -26,7 +26,7 @@ struct SheetCommand: ParsableCommand {
         @OptionGroup var sheet: SheetOutputOptions
 
         func validate() throws {
-            try FigureCommandRunner.requireFiles([("--content", content), ("--style", style)])
+            try FigureCommandRunner.requireFiles([("--content", content), ("--style", style)], sheet: sheet, weights: common.weights)
             _ = try parsedRatios()
             guard contentWeight.isFinite, contentWeight > 0 else { throw ValidationError("--content-weight must be positive") }
         }
@@ -66,7 +66,7 @@ struct SheetCommand: ParsableCommand {
         @OptionGroup var sheet: SheetOutputOptions
 
         func validate() throws {
-            try FigureCommandRunner.requireFiles([("--content", content), ("--style", style)])
+            try FigureCommandRunner.requireFiles([("--content", content), ("--style", style)], sheet: sheet, weights: common.weights)
             _ = try ReconstructCommand.optimizerKind(optimizer)
         }
 
