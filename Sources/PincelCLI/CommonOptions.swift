@@ -65,9 +65,9 @@ enum FigureCommandRunner {
     /// (`OutputPreflight`: the sheet, the tiles folder, never an input) before any work.
     static func requireFiles(_ files: [(flag: String, path: String)], sheet: SheetOutputOptions, weights: String?) throws {
         try InputPreflight.check(files)
-        var inputs = files
-        if let weights = try? WeightsLocator.resolve(explicit: weights) { inputs.append(("--weights", weights)) }
-        try OutputPreflight(inputs: inputs, images: [("--output", sheet.output)], tilesFolder: sheet.keepTiles).check()
+        let outputs = OutputPreflight(inputs: files + OutputPreflight.weightsFile(weights),
+                                      images: [("--output", sheet.output)], tilesFolder: sheet.keepTiles)
+        try outputs.check()
     }
 
     /// `make` gets the transfer options and a progress closure; its figure is saved.

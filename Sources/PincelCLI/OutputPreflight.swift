@@ -18,6 +18,12 @@ struct OutputPreflight {
     /// `--keep-tiles`: a folder of `NN-caption.png` tiles, created if missing.
     var tilesFolder: String?
 
+    /// The weights file the run will read (`--weights`, `$PINCEL_WEIGHTS` or the cache), as an input.
+    static func weightsFile(_ explicit: String?) -> [(flag: String, path: String)] {
+        guard let path = try? WeightsLocator.resolve(explicit: explicit) else { return [] }
+        return [(explicit == nil ? "the weights file" : "--weights", path)]
+    }
+
     func check() throws {
         for (flag, path) in images { try writable(flag, path, .replacedAtomically) }
         if let log { try writable("--log", log, .writtenInPlace) }

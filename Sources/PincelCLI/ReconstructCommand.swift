@@ -18,9 +18,9 @@ struct ReconstructCommand: ParsableCommand {
     /// The checks both subcommands run before any work.
     static func validate(image: String, layers: String, optimizer: String, common: CommonOptions,
                          sheet: SheetOutputOptions) throws {
-        try FigureCommandRunner.requireFiles([("--image", image)], sheet: sheet, weights: common.weights)
         _ = try layerList(layers)
         _ = try optimizerKind(optimizer)
+        try FigureCommandRunner.requireFiles([("--image", image)], sheet: sheet, weights: common.weights)
     }
 
     static func layerList(_ text: String) throws -> [WeightedLayer] {

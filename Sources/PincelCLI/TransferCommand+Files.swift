@@ -9,9 +9,8 @@ extension TransferCommand {
         var images = [("--content", content)] + style.map { ("--style", $0) }
         if case .file(let path) = InitialImage(argument: self.`init`) { images.append(("--init", path)) }
         try InputPreflight.check(images)
-        var inputs = images
-        if let weights = try? WeightsLocator.resolve(explicit: weights) { inputs.append(("--weights", weights)) }
-        var preflight = OutputPreflight(inputs: inputs, images: [("--output", output)], log: log)
+        var preflight = OutputPreflight(inputs: images + OutputPreflight.weightsFile(weights),
+                                        images: [("--output", output)], log: log)
         if saveEvery > 0 { preflight.intermediates = (output, saveEvery, iterations) }
         try preflight.check()
     }
