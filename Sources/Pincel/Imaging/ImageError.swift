@@ -63,7 +63,7 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
         case .invalidSaveOption(let path, let message):
             return "\(path): \(message)."
         case .saveFailed(let path, let message):
-            return "\(path): could not save the image (\(message)); check the folder exists and is writable."
+            return "\(path): could not save the image (\(message)); check the folder exists, is writable and has free space."
         case .invalidArgument(let message):
             return "\(message)."
         case .vips(let operation, let message):

@@ -51,7 +51,11 @@ extension ImageIO {
             case .webp: status = pincel_webpsave(encoded.pointer, temporary, Int32(options.quality))
             case .tiff: status = pincel_tiffsave(encoded.pointer, temporary)
             }
-            try Vips.check(status) { ImageError.saveFailed(path: path, message: $0) }
+            try Vips.check(status) { message in
+                // libvips names the hidden temporary file; the user knows only `path`.
+                ImageError.saveFailed(path: path, message: message.replacingOccurrences(of: temporary + ": ", with: "")
+                    .replacingOccurrences(of: temporary, with: path))
+            }
             try AtomicRename.commit(temporary, to: path)
         } catch {
             unlink(temporary)
