@@ -5,7 +5,40 @@
 static pthread_once_t pincel_once = PTHREAD_ONCE_INIT;
 static int pincel_init_status = -1;
 
+static GMutex pincel_warning_lock;
+static char pincel_last_warning[256];
+static gboolean pincel_show_warnings = FALSE;
+
+/* Receives GLib log messages (libvips, libtiff, libpng and libjpeg warnings come through here):
+ * keeps the last one, for failures that leave libvips's error buffer empty, and drops it
+ * unless PINCEL_VIPS_WARNINGS is set. Fatal errors are always printed (they abort anyway). */
+static void pincel_log(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data) {
+    if (message != NULL && (level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL))) {
+        g_mutex_lock(&pincel_warning_lock);
+        g_strlcpy(pincel_last_warning, message, sizeof pincel_last_warning);
+        g_mutex_unlock(&pincel_warning_lock);
+    }
+    if (pincel_show_warnings || (level & G_LOG_LEVEL_ERROR)) g_log_default_handler(domain, level, message, data);
+}
+
+size_t pincel_take_last_warning(char *buffer, size_t size) {
+    g_mutex_lock(&pincel_warning_lock);
+    size_t n = g_strlcpy(buffer, pincel_last_warning, size);
+    pincel_last_warning[0] = 0;
+    g_mutex_unlock(&pincel_warning_lock);
+    return n < size ? n : size - 1;
+}
+
 static void pincel_do_init(void) {
+    /* Decoder warnings ("TIFFReadDirectory: unknown field", "read gave 2 warnings", ...) would
+     * go raw to stderr; every failure reaches the user as one line instead. */
+    pincel_show_warnings = g_getenv("PINCEL_VIPS_WARNINGS") != NULL;
+    GLogLevelFlags quiet = G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE
+        | G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG;
+    g_log_set_handler("VIPS", quiet, pincel_log, NULL);
+    g_log_set_handler("GLib", quiet, pincel_log, NULL);
+    g_log_set_handler("GLib-GObject", quiet, pincel_log, NULL);
+    g_log_set_default_handler(pincel_log, NULL);
     pincel_init_status = VIPS_INIT("pincel");
     if (pincel_init_status == 0) {
         vips_block_untrusted_set(TRUE);

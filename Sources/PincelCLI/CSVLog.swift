@@ -3,30 +3,80 @@ import Foundation
 import Pincel
 
 /// `--log FILE.csv`: one row per iteration with the elapsed time and each loss term.
-struct CSVLog {
-    private let handle: FileHandle
+///
+/// Every write and the close are checked. The first failure (disk full, `/dev/full`, a closed
+/// pipe) stops further writing but not the run; `close()` then throws it, after the image has
+/// been saved, so a lost log is an error (exit 1), never a silent success.
+final class CSVLog {
+    private let path: String
+    private var fd: Int32
+    private var failure: String?
 
     init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let h = FileHandle(forWritingAtPath: path) else {
-            throw ValidationError("cannot write the log file \(path)")
+        self.path = path
+        // A pipe whose reader quit (`--log >(head -3)`) must fail a write (EPIPE, reported at the
+        // end), not kill the process before the image is saved.
+        signal(SIGPIPE, SIG_IGN)
+        // O_NONBLOCK for the open only: a FIFO nobody reads from fails (ENXIO) instead of hanging.
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            let reason = errno == ENXIO ? "no process is reading from it" : String(cString: strerror(errno))
+            throw CSVLogError(path: path, reason: reason)
         }
-        handle = h
-        handle.write(Data("iteration,elapsed_s,content,style,tv,total\n".utf8))
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+        write("iteration,elapsed_s,content,style,tv,total\n")
     }
 
-    mutating func append(_ p: TransferProgress) {
+    deinit { if fd >= 0 { Foundation.close(fd) } }
+
+    func append(_ p: TransferProgress) {
         let t = p.terms
-        handle.write(Data(String(format: "%d,%.3f,%.6g,%.6g,%.6g,%.6g\n", p.iteration, p.elapsed, Double(t.content),
-                                 Double(t.style), Double(t.tv), Double(t.total)).utf8))
+        write(String(format: "%d,%.3f,%.6g,%.6g,%.6g,%.6g\n", p.iteration, p.elapsed, Double(t.content),
+                     Double(t.style), Double(t.tv), Double(t.total)))
     }
 
     /// A last row, `saved`, with the terms of the image as saved (8-bit).
-    mutating func appendSaved(_ r: TransferResult) {
+    func appendSaved(_ r: TransferResult) {
         let t = r.quantizedTerms
-        handle.write(Data(String(format: "saved,%.3f,%.6g,%.6g,%.6g,%.6g\n", r.seconds, Double(t.content),
-                                 Double(t.style), Double(t.tv), Double(t.total)).utf8))
+        write(String(format: "saved,%.3f,%.6g,%.6g,%.6g,%.6g\n", r.seconds, Double(t.content),
+                     Double(t.style), Double(t.tv), Double(t.total)))
     }
 
-    func close() throws { try handle.close() }
+    /// Closes the file; throws the first write failure, or the close's own.
+    func close() throws {
+        if fd >= 0 {
+            if Foundation.close(fd) != 0, failure == nil { failure = String(cString: strerror(errno)) }
+            fd = -1
+        }
+        if let failure { throw CSVLogError(path: path, reason: failure) }
+    }
+
+    /// Writes all of `text`, retrying short writes and EINTR; remembers the first failure.
+    private func write(_ text: String) {
+        guard failure == nil, fd >= 0 else { return }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return Foundation.write(fd, base + offset, buffer.count - offset)
+            }
+            if n > 0 {
+                offset += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                failure = n < 0 ? String(cString: strerror(errno)) : "nothing written"
+                return
+            }
+        }
+    }
+}
+
+/// The log could not be opened or written.
+struct CSVLogError: Error, CustomStringConvertible {
+    let path: String
+    let reason: String
+    var description: String { "--log \(path): could not write the log (\(reason))" }
 }

@@ -48,10 +48,6 @@ struct SheetOutputOptions: ParsableArguments {
         guard ["png", "jpg", "jpeg", "webp", "tif", "tiff"].contains(ext) else {
             throw ValidationError("--output must end in .png, .jpg, .webp or .tif")
         }
-        let dir = output.lastIndex(of: "/").map { String(output[..<$0]) } ?? ""
-        guard dir.isEmpty || FileManager.default.fileExists(atPath: dir) else {
-            throw ValidationError("the output folder \(dir) does not exist")
-        }
         if let columns, columns < 1 { throw ValidationError("--columns must be at least 1") }
         guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
         if let keepTiles {
@@ -65,11 +61,13 @@ struct SheetOutputOptions: ParsableArguments {
 
 /// Runs a figure with sheet-wide progress and writes the sheet (and tiles).
 enum FigureCommandRunner {
-    /// Checks that each input file exists (a ValidationError names the flag).
-    static func requireFiles(_ files: [(flag: String, path: String)]) throws {
-        for (flag, path) in files where !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("\(flag): no such file: \(path)")
-        }
+    /// Checks the input images (`InputPreflight`) and everything the figure writes
+    /// (`OutputPreflight`: the sheet, the tiles folder, never an input) before any work.
+    static func requireFiles(_ files: [(flag: String, path: String)], sheet: SheetOutputOptions, weights: String?) throws {
+        try InputPreflight.check(files)
+        let outputs = OutputPreflight(inputs: files + OutputPreflight.weightsFile(weights),
+                                      images: [("--output", sheet.output)], tilesFolder: sheet.keepTiles)
+        try outputs.check()
     }
 
     /// `make` gets the transfer options and a progress closure; its figure is saved.

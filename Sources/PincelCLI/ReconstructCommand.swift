@@ -16,10 +16,11 @@ struct ReconstructCommand: ParsableCommand {
     }
 
     /// The checks both subcommands run before any work.
-    static func validate(image: String, layers: String, optimizer: String) throws {
-        try FigureCommandRunner.requireFiles([("--image", image)])
+    static func validate(image: String, layers: String, optimizer: String, common: CommonOptions,
+                         sheet: SheetOutputOptions) throws {
         _ = try layerList(layers)
         _ = try optimizerKind(optimizer)
+        try FigureCommandRunner.requireFiles([("--image", image)], sheet: sheet, weights: common.weights)
     }
 
     static func layerList(_ text: String) throws -> [WeightedLayer] {
@@ -40,7 +41,7 @@ struct ReconstructCommand: ParsableCommand {
         @OptionGroup var sheet: SheetOutputOptions
 
         func validate() throws {
-            try ReconstructCommand.validate(image: image, layers: layers, optimizer: optimizer)
+            try ReconstructCommand.validate(image: image, layers: layers, optimizer: optimizer, common: common, sheet: sheet)
         }
 
         func run() throws {
@@ -72,7 +73,7 @@ struct ReconstructCommand: ParsableCommand {
         @OptionGroup var sheet: SheetOutputOptions
 
         func validate() throws {
-            try ReconstructCommand.validate(image: image, layers: layers, optimizer: optimizer)
+            try ReconstructCommand.validate(image: image, layers: layers, optimizer: optimizer, common: common, sheet: sheet)
         }
 
         func run() throws {

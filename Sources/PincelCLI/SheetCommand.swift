@@ -26,9 +26,9 @@ struct SheetCommand: ParsableCommand {
         @OptionGroup var sheet: SheetOutputOptions
 
         func validate() throws {
-            try FigureCommandRunner.requireFiles([("--content", content), ("--style", style)])
             _ = try parsedRatios()
             guard contentWeight.isFinite, contentWeight > 0 else { throw ValidationError("--content-weight must be positive") }
+            try FigureCommandRunner.requireFiles([("--content", content), ("--style", style)], sheet: sheet, weights: common.weights)
         }
 
         func parsedRatios() throws -> [Float] {
@@ -66,8 +66,8 @@ struct SheetCommand: ParsableCommand {
         @OptionGroup var sheet: SheetOutputOptions
 
         func validate() throws {
-            try FigureCommandRunner.requireFiles([("--content", content), ("--style", style)])
             _ = try ReconstructCommand.optimizerKind(optimizer)
+            try FigureCommandRunner.requireFiles([("--content", content), ("--style", style)], sheet: sheet, weights: common.weights)
         }
 
         func run() throws {

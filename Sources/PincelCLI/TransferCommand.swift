@@ -54,29 +54,9 @@ struct TransferCommand: ParsableCommand {
     mutating func validate() throws {
         _ = try makeOptions(seed: 0)
         guard !style.isEmpty else { throw ValidationError("give at least one --style image") }
-        for (flag, path) in [("--content", content)] + style.map({ ("--style", $0) })
-        where !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("\(flag): no such file: \(path)")
-        }
-        if case .file(let p) = InitialImage(argument: self.`init`), !FileManager.default.fileExists(atPath: p) {
-            throw ValidationError("--init must be noise, content, style or an existing image file; no such file: \(p)")
-        }
         let ext = (output as NSString).pathExtension.lowercased()
         guard ["png", "jpg", "jpeg", "webp", "tif", "tiff"].contains(ext) else {
             throw ValidationError("--output must end in .png, .jpg, .webp or .tif")
-        }
-        let dir = (output as NSString).deletingLastPathComponent
-        guard dir.isEmpty || FileManager.default.fileExists(atPath: dir) else {
-            throw ValidationError("the output folder \(dir) does not exist")
-        }
-        if let log {
-            var isFolder: ObjCBool = false
-            // Not NSString.deletingLastPathComponent: it traps on one-character paths such as "." (Foundation 6.3).
-            let logDir = log.lastIndex(of: "/").map { String(log[..<$0]) } ?? ""
-            let exists = FileManager.default.fileExists(atPath: log, isDirectory: &isFolder)
-            guard !(exists && isFolder.boolValue), logDir.isEmpty || FileManager.default.fileExists(atPath: logDir) else {
-                throw ValidationError("--log \(log) cannot be written; give a .csv file path in an existing folder")
-            }
         }
         guard outputDepth == 8 || outputDepth == 16 else { throw ValidationError("--output-depth must be 8 or 16") }
         guard outputDepth == 8 || ["png", "tif", "tiff"].contains(ext) else {
@@ -85,6 +65,7 @@ struct TransferCommand: ParsableCommand {
         guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
         guard saveEvery >= 0 else { throw ValidationError("--save-every must be 0 or more") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try checkFiles(iterations: try makeOptions(seed: 0).iterations)
     }
 
     /// All transfer settings from the command line; throws ValidationError on bad values.
@@ -190,13 +171,13 @@ struct TransferCommand: ParsableCommand {
         var initial: Tensor? = nil
         switch options.initial {
         case .style: initial = try ImageIO.resize(styles[0], width: w, height: h)
-        case .file(let p): initial = try ImageIO.resize(ImageIO.load(p, maxPixels: maxPixels), width: w, height: h)
+        case .file(let p): initial = try ImageIO.load(p, width: w, height: h, maxPixels: maxPixels)
         case .noise, .content: break
         }
 
         let interrupt = InterruptFlag()
         interrupt.install()
-        var csv = try log.map { try CSVLog(path: $0) }
+        let csv = try log.map { try CSVLog(path: $0) }
         let saveOptions = ImageSaveOptions(bitDepth: outputDepth, quality: quality, text: metadata(seed: seed))
         let result: TransferResult
         do {

@@ -58,6 +58,6 @@ import Testing
 
     @Test func missingFileIsRejected() {
         expectImageError({ $0 == .fileNotFound(path: "/nonexistent/x.png") }) { _ = try ImageIO.load("/nonexistent/x.png") }
-        expectImageError({ $0 == .fileNotFound(path: "/tmp") }) { _ = try ImageIO.load("/tmp") }
+        expectImageError({ $0 == .notAnImageFile(path: "/tmp", kind: .folder) }) { _ = try ImageIO.load("/tmp") }
     }
 }

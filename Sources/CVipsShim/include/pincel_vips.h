@@ -8,7 +8,12 @@
 #include <vips/vips.h>
 
 /// Initialises libvips once (thread-safe) and blocks untrusted loaders. Returns 0 on success.
+/// GLib/libvips warnings are kept from stderr (PINCEL_VIPS_WARNINGS=1 shows them).
 int pincel_vips_init(void);
+
+/// Copies the last GLib/libvips warning into buffer (NUL-terminated) and forgets it; returns
+/// its length (0: none). For failures that leave the libvips error buffer empty.
+size_t pincel_take_last_warning(char *buffer, size_t size);
 
 /// Opens a file lazily (header only) with fail_on=truncated. sequential != 0 asks for
 /// sequential access, else random access. Returns NULL on failure.

@@ -6,6 +6,12 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
     case fileNotFound(path: String)
     /// The file has zero bytes.
     case emptyFile(path: String)
+    /// The path (symbolic links followed) is a folder, a FIFO, a socket or a device.
+    case notAnImageFile(path: String, kind: FileKind)
+    /// The file exists but cannot be opened for reading.
+    case unreadable(path: String, reason: String)
+    /// An output path that cannot be written (checked before any work).
+    case outputNotWritable(path: String, reason: String)
     /// The file is not a JPEG, PNG, WebP, TIFF or GIF (`format` is the libvips loader, if one was found).
     case unsupportedFormat(path: String, format: String?)
     /// The header declares more pixels than allowed.
@@ -35,6 +41,12 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
             return "\(path): no such file; check the path."
         case .emptyFile(let path):
             return "\(path): the file is empty; use a JPEG, PNG, WebP, TIFF or GIF image."
+        case .notAnImageFile(let path, let kind):
+            return "\(path): is \(kind), not an image file."
+        case .unreadable(let path, let reason):
+            return "\(path): cannot be read (\(reason))."
+        case .outputNotWritable(let path, let reason):
+            return "\(path): cannot be written (\(reason))."
         case .unsupportedFormat(let path, let format):
             let what = format.map { "format '\($0)' is not allowed" } ?? "not a recognised image"
             return "\(path): \(what); convert it to JPEG, PNG, WebP, TIFF or GIF."
@@ -51,7 +63,7 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
         case .invalidSaveOption(let path, let message):
             return "\(path): \(message)."
         case .saveFailed(let path, let message):
-            return "\(path): could not save the image (\(message)); check the folder exists and is writable."
+            return "\(path): could not save the image (\(message)); check the folder exists, is writable and has free space."
         case .invalidArgument(let message):
             return "\(message)."
         case .vips(let operation, let message):

@@ -27,6 +27,18 @@ extension ImageIO {
         return try VipsTensorConversion.makeTensor(resized, clampTo255: true, path: path)
     }
 
+    /// Loads an image file resized with Lanczos3 to exactly `width` x `height` (the aspect ratio
+    /// may change). The pixels stream through libvips's resize, so a large file is never held
+    /// in memory at full resolution. Returns `[3, height, width]`, values 0…255.
+    /// - Throws: `ImageError`.
+    public static func load(_ path: String, width: Int, height: Int, maxPixels: Int = defaultMaxPixels) throws -> Tensor {
+        guard width >= 1, height >= 1 else { throw ImageError.invalidSize(width: width, height: height) }
+        let image = try openSRGB(path, maxPixels: maxPixels)
+        let floats = try image.apply("cast") { pincel_cast($0, $1, VIPS_FORMAT_FLOAT) }
+        let resized = try resizeImage(floats, width: width, height: height)
+        return try VipsTensorConversion.makeTensor(resized, clampTo255: true, path: path)
+    }
+
     /// Width and height of the image as it will be loaded (after EXIF orientation), read from
     /// the header only. - Throws: `ImageError`.
     public static func imageInfo(_ path: String) throws -> (width: Int, height: Int) {
@@ -37,18 +49,12 @@ extension ImageIO {
 
     // MARK: - Internals
 
-    /// Opens a file lazily after checking existence, size, loader and pixel count.
+    /// Opens a file lazily after checking what the path is (`checkInputFile`), the loader and the pixel count.
     static func openChecked(_ path: String, maxPixels: Int, sequential: Bool) throws
         -> (image: VipsImageRef, orientation: Int) {
+        try checkInputFile(path)
         try Vips.start()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw ImageError.fileNotFound(path: path)
-        }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        if let size = attributes?[.size] as? NSNumber, size.intValue == 0 {
-            throw ImageError.emptyFile(path: path)
-        }
+        Vips.takeLastWarning()  // A warning from an earlier image must not explain this one's failure.
         guard let nickname = pincel_find_loader_nickname(path).map({ String(cString: $0) }) else {
             _ = Vips.takeErrorMessage()
             throw ImageError.unsupportedFormat(path: path, format: nil)
@@ -56,7 +62,20 @@ extension ImageIO {
         guard allowedLoaders.contains(nickname) else {
             throw ImageError.unsupportedFormat(path: path, format: nickname)
         }
-        let header = try open(path, sequential: false)
+        let header: VipsImageRef
+        do { header = try open(path, sequential: false) } catch {
+            // libpng refuses oversized headers with no size in its message: give the size.
+            if let (width, height) = PNGHeader.size(path) {
+                let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+                if overflow || pixels > maxPixels {
+                    throw ImageError.tooLarge(path: path, width: width, height: height, maxPixels: maxPixels)
+                }
+                if max(width, height) > PNGHeader.maxSide {
+                    throw ImageError.decodeFailed(path: path, message: "\(width)x\(height) pixels; the PNG decoder accepts at most \(PNGHeader.maxSide) pixels per side")
+                }
+            }
+            throw error
+        }
         try checkLoader(header, path: path)
         let (width, height) = (header.width, header.height)
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)

@@ -20,7 +20,8 @@ extension ImageIO {
 
     /// Saves a `[3, H, W]` image (values clamped to 0…255 and rounded) as PNG, JPEG, WebP or
     /// TIFF, chosen by the extension of `path`. The file appears atomically: it is written to a
-    /// hidden temporary file in the same folder and renamed; on failure nothing is left behind.
+    /// hidden temporary file in the same folder (`OutputCheck.temporaryPath`), flushed to disk
+    /// and renamed; on failure nothing is left behind.
     /// - Throws: `ImageError`.
     public static func save(_ image: Tensor, to path: String, options: ImageSaveOptions = .init()) throws {
         guard let format = OutputFormat(path: path) else { throw ImageError.unsupportedOutputFormat(path: path) }
@@ -41,10 +42,7 @@ extension ImageIO {
             }
         }
 
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UUID().uuidString)."
-            + url.pathExtension
+        let temporary = OutputCheck.temporaryPath(for: path)
         do {
             let status: Int32
             switch format {
@@ -53,10 +51,12 @@ extension ImageIO {
             case .webp: status = pincel_webpsave(encoded.pointer, temporary, Int32(options.quality))
             case .tiff: status = pincel_tiffsave(encoded.pointer, temporary)
             }
-            try Vips.check(status) { ImageError.saveFailed(path: path, message: $0) }
-            if rename(temporary, path) != 0 {
-                throw ImageError.saveFailed(path: path, message: String(cString: strerror(errno)))
+            try Vips.check(status) { message in
+                // libvips names the hidden temporary file; the user knows only `path`.
+                ImageError.saveFailed(path: path, message: message.replacingOccurrences(of: temporary + ": ", with: "")
+                    .replacingOccurrences(of: temporary, with: path))
             }
+            try AtomicRename.commit(temporary, to: path)
         } catch {
             unlink(temporary)
             throw error

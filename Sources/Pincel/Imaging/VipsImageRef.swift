@@ -47,16 +47,33 @@ enum Vips {
         }
     }
 
-    /// Takes and clears libvips's error buffer, as one line.
+    /// Takes and clears libvips's error buffer, as one line (repeated parts once, at most
+    /// 300 characters). When a decoder failed without filling the buffer (libpng reports
+    /// "Invalid IHDR data" only as a warning), the last libvips/GLib warning stands in.
     static func takeErrorMessage() -> String {
-        guard let raw = vips_error_buffer_copy() else { return "unknown libvips error" }
-        defer { g_free(raw) }
-        let text = String(cString: raw)
-            .split(whereSeparator: \.isNewline)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty }
-            .joined(separator: "; ")
-        return text.isEmpty ? "unknown libvips error" : text
+        var parts: [String] = []
+        if let raw = vips_error_buffer_copy() {
+            defer { g_free(raw) }
+            for line in String(cString: raw).split(whereSeparator: \.isNewline) {
+                let part = line.trimmingCharacters(in: .whitespaces)
+                if !part.isEmpty && !parts.contains(part) { parts.append(part) }
+            }
+        }
+        let warning = takeLastWarning()
+        if parts.isEmpty, !warning.isEmpty { parts.append(warning) }
+        let text = parts.joined(separator: "; ")
+        if text.isEmpty { return "libvips gave no reason" }
+        return text.count > 300 ? String(text.prefix(297)) + "..." : text
+    }
+
+    /// The last GLib/libvips warning since the previous call ("" if none); forgets it.
+    @discardableResult
+    static func takeLastWarning() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        let length = buffer.withUnsafeMutableBufferPointer { pincel_take_last_warning($0.baseAddress, $0.count) }
+        guard length > 0 else { return "" }
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// libvips's built-in sRGB ICC profile, or nil if it cannot be loaded.

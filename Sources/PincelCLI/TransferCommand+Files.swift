@@ -1,0 +1,17 @@
+import ArgumentParser
+import Foundation
+import Pincel
+
+extension TransferCommand {
+    /// Checks every file the run reads and writes before any work: the input images
+    /// (`InputPreflight`), then the output, log and intermediate images (`OutputPreflight`).
+    func checkFiles(iterations: Int) throws {
+        var images = [("--content", content)] + style.map { ("--style", $0) }
+        if case .file(let path) = InitialImage(argument: self.`init`) { images.append(("--init", path)) }
+        try InputPreflight.check(images)
+        var preflight = OutputPreflight(inputs: images + OutputPreflight.weightsFile(weights),
+                                        images: [("--output", output)], log: log)
+        if saveEvery > 0 { preflight.intermediates = (output, saveEvery, iterations) }
+        try preflight.check()
+    }
+}
