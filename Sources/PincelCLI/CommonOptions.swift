@@ -14,9 +14,9 @@ struct CommonOptions: ParsableArguments {
     @Flag(help: "No progress output.") var quiet = false
 
     func validate() throws {
-        guard (32...4096).contains(size) else { throw ValidationError("--size must be between 32 and 4096") }
-        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try bounded(size, OptionBounds.figureSize, flag: "--size")
+        try bounded(iterations, OptionBounds.iterations, flag: "--iterations")
+        try bounded(threads, OptionBounds.threads, flag: "--threads")
     }
 
     /// Transfer options with these settings (everything else at its default).
@@ -52,8 +52,8 @@ struct SheetOutputOptions: ParsableArguments {
         guard dir.isEmpty || FileManager.default.fileExists(atPath: dir) else {
             throw ValidationError("the output folder \(dir) does not exist")
         }
-        if let columns, columns < 1 { throw ValidationError("--columns must be at least 1") }
-        guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
+        try bounded(columns, OptionBounds.columns, flag: "--columns")
+        try bounded(quality, OptionBounds.quality, flag: "--quality")
         if let keepTiles {
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: keepTiles, isDirectory: &isFolder), !isFolder.boolValue {
@@ -79,12 +79,11 @@ enum FigureCommandRunner {
         var reporter = ProgressReporter(quiet: common.quiet)
         reporter.note("seed: \(seed)")
         let weights = try VGG19Weights.load(contentsOf: WeightsLocator.resolve(explicit: common.weights))
-        let interrupt = InterruptFlag()
-        interrupt.install()
+        try InterruptFlag.exitIfRaised(reporter)
         var figure = try make(common.makeOptions(seed: seed), weights) { p, _ in
             reporter.label = "[\(p.tile)/\(p.tiles) \(p.caption)] "
             reporter.report(p.transfer)
-            return !interrupt.isRaised
+            return !InterruptFlag.isRaised
         }
         if figure.interrupted { reporter.finish() }
         if let columns = output.columns { figure.columns = columns }

@@ -1,0 +1,6 @@
+import ArgumentParser
+import Pincel
+
+extension TransferCommand {
+    func checkMemory() throws {}
+}
