@@ -53,6 +53,15 @@ struct BenchCommand: ParsableCommand {
     func emit(_ line: String) { StandardOutput.write(line + "\n") }
 
     func run() throws {
+        for size in try parsedSizes() {
+            for (algorithm, precision) in try parsedModes() {
+                let options = NetworkOptions(algorithm: algorithm, precision: precision, threads: threads,
+                                             recomputeEarlyBlocks: recompute.setting)
+                try MemoryCheck.require(size: size, sizes: OptionBounds.figureSize, flag: "--sizes") {
+                    try MemoryEstimate.benchmark(size: $0, options: options)
+                }
+            }
+        }
         let path = try WeightsLocator.resolve(explicit: weights)
         let vgg = try VGG19Weights.load(contentsOf: path)
         let modes = try parsedModes()

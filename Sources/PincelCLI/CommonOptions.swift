@@ -29,6 +29,18 @@ struct CommonOptions: ParsableArguments {
         return o
     }
 
+    /// The memory check (``MemoryCheck``) for one tile at a time, square (the worst case for
+    /// `--size`), plus a few finished tiles and the sheet.
+    func checkMemory() throws {
+        let options = makeOptions(seed: 0)
+        try MemoryCheck.require(size: size, sizes: OptionBounds.figureSize) { side in
+            var o = options
+            o.size = side
+            let tile = try MemoryEstimate.transfer(content: (side, side), styles: [(side, side)], options: o).total
+            return tile + 16 * 12 * side * side
+        }
+    }
+
     /// Loads an input image at `--size`.
     func load(_ path: String) throws -> Tensor {
         try ImageIO.load(path, longerSide: size)
@@ -75,6 +87,7 @@ enum FigureCommandRunner {
     /// `make` gets the transfer options and a progress closure; its figure is saved.
     static func run(common: CommonOptions, output: SheetOutputOptions,
                     make: (TransferOptions, VGG19Weights, (FigureProgress, @escaping () -> Tensor) -> Bool) throws -> Figure) throws {
+        try common.checkMemory()
         let seed = common.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
         var reporter = ProgressReporter(quiet: common.quiet)
         reporter.note("seed: \(seed)")

@@ -21,7 +21,8 @@ struct PincelCommand: ParsableCommand {
     }
 
     /// The exit-code summary shown by `pincel --help` and `pincel transfer --help` (one paragraph).
-    static let exitCodes = "Exit codes: 0 success; 1 a file, the weights or the run failed; 64 invalid options; "
+    static let exitCodes = "Exit codes: 0 success; 1 a file, the weights or the run failed; 64 invalid options (also a --size "
+        + "whose estimated memory is above what is available); "
         + "130 interrupted (Ctrl-C or SIGTERM; the current image is saved first, nothing is written "
         + "when the signal comes before the first iteration)."
 }
