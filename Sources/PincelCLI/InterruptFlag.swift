@@ -13,9 +13,12 @@ enum InterruptFlag {
 
     static var isRaised: Bool { raised.load(ordering: .relaxed) }
 
-    /// Routes SIGINT and SIGTERM to the flag. Call once, early.
+    /// Routes SIGINT and SIGTERM to the flag and unblocks them (a parent may have started us
+    /// with them blocked; threads made later inherit this thread's mask). Call once, early.
     static func install() {
         _ = raised.load(ordering: .relaxed)  // initialise the global before a handler can touch it
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
         for sig in [SIGINT, SIGTERM] {
             var action = sigaction()
             // Only an atomic store: async-signal-safe.
@@ -23,7 +26,9 @@ enum InterruptFlag {
             sigemptyset(&action.sa_mask)
             action.sa_flags = SA_RESTART
             sigaction(sig, &action, nil)
+            sigaddset(&unblock, sig)
         }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
     /// Before the transfer has started there is no image worth saving: a raised flag ends

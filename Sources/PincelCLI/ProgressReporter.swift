@@ -43,12 +43,5 @@ struct ProgressReporter {
         StandardError.write(message + "\n")
     }
 
-    /// `m:ss` or `h:mm:ss`; an estimate that is not finite or above 999 hours (a huge
-    /// iteration count on a slow start) is shown as such instead of being converted to Int.
-    static func clock(_ seconds: Double) -> String {
-        guard seconds.isFinite else { return "--:--" }
-        guard seconds < 999 * 3600 else { return ">999:00:00" }
-        let s = Int(max(0, seconds).rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
-    }
+    static func clock(_ seconds: Double) -> String { ClockText.format(seconds) }
 }
