@@ -29,7 +29,7 @@ enum OptionBounds {
     static let history = 1...1000
     static let preconditionLevels = 0...12
     /// More threads than this only oversubscribe the cores (and 100000 crash libgomp).
-    static let threads = 1...max(4 * ProcessInfo.processInfo.activeProcessorCount, 64)
+    static let threads = 1...ComputeThreads.maximum
     static let maxPixels = 1024...1_000_000_000
     static let columns = 1...1000
     static let quality = 1...100
