@@ -28,6 +28,34 @@ struct MemoryEstimateTests {
             #expect(Double(estimate) <= 1.15 * Double(actual), "\(w)x\(h): estimate \(estimate) vs plan \(actual)")
         }
     }
+
+    @Test func largestSizeIsTheLastThatFits() {
+        #expect(MemoryEstimate.largestSize(in: 32...16384, fitting: 1000 * 1000) { $0 * $0 } == 1000)
+        #expect(MemoryEstimate.largestSize(in: 32...16384, fitting: 1001 * 1001 - 1) { $0 * $0 } == 1000)
+        #expect(MemoryEstimate.largestSize(in: 32...16384, fitting: 100) { $0 * $0 } == nil)
+        #expect(MemoryEstimate.largestSize(in: 32...500, fitting: Int.max) { $0 } == 500)
+    }
+
+    @Test func estimateGrowsWithSizeAndCountsTheParts() throws {
+        var options = TransferOptions()
+        var last = 0
+        for size in [128, 512, 2048, 8192] {
+            options.size = size
+            let e = try MemoryEstimate.transfer(contentFile: (1000, 750), styleFiles: [(600, 600)], options: options)
+            #expect(e.total > last)
+            last = e.total
+            let n = 3 * size * (size * 3 / 4)
+            #expect(e.history == 8 * n * options.effectiveHistory(variables: n))
+            #expect(e.total == e.fixed + max(e.styleNetwork, e.network + e.optimizer + e.history))
+        }
+        options.size = 2048
+        options.network.recomputeEarlyBlocks = true
+        let on = try MemoryEstimate.transfer(contentFile: (2048, 2048), styleFiles: [(2048, 2048)], options: options)
+        options.network.recomputeEarlyBlocks = false
+        let off = try MemoryEstimate.transfer(contentFile: (2048, 2048), styleFiles: [(2048, 2048)], options: options)
+        #expect(off.network > on.network)
+        #expect(MemoryEstimate.availableBytes().map { $0 > 0 } ?? true)
+    }
 }
 
 /// The whole-run estimate against peak resident sets measured with `/usr/bin/time` (full
@@ -42,7 +70,10 @@ struct MemoryEstimateCalibrationTests {
         var recompute: Bool?
         var iterations: Int
         var peakMiB: Double
-        var testDescription: String { "\(width)x\(height) recompute \(recompute.map(String.init) ?? "auto"): \(peakMiB) MiB" }
+        var optimizer = OptimizerKind.lbfgs
+        var testDescription: String {
+            "\(width)x\(height) \(optimizer) recompute \(recompute.map(String.init) ?? "auto"): \(peakMiB) MiB"
+        }
     }
 
     static let measured: [Measured] = [
@@ -56,6 +87,8 @@ struct MemoryEstimateCalibrationTests {
         Measured(width: 2048, height: 2048, recompute: false, iterations: 5, peakMiB: 11.68 * 1024),
         Measured(width: 3840, height: 2163, recompute: nil, iterations: 3, peakMiB: 16.75 * 1024),
         Measured(width: 3840, height: 2560, recompute: nil, iterations: 2, peakMiB: 18.13 * 1024),
+        Measured(width: 512, height: 512, recompute: nil, iterations: 3, peakMiB: 1073.2, optimizer: .adam),
+        Measured(width: 1024, height: 1024, recompute: nil, iterations: 3, peakMiB: 3449.8, optimizer: .adam),
     ]
 
     @Test(arguments: measured)
@@ -65,11 +98,13 @@ struct MemoryEstimateCalibrationTests {
         options.size = max(m.width, m.height)
         options.scales = 1
         options.network.recomputeEarlyBlocks = m.recompute
+        options.optimizer = m.optimizer
         let e = try MemoryEstimate.transfer(contentFile: (m.width, m.height), styleFiles: [style], options: options)
         let variables = 3 * m.width * m.height
+        let pairs = m.optimizer == .lbfgs ? options.effectiveHistory(variables: variables) : 0
         // The estimate's full history is a multiple of the pair size 8n.
-        #expect(e.history == 8 * variables * options.effectiveHistory(variables: variables))
-        let storedPairs = min(m.iterations - 1, options.effectiveHistory(variables: variables))
+        #expect(e.history == 8 * variables * pairs)
+        let storedPairs = min(m.iterations - 1, pairs)
         let shortRun = e.total - e.history + storedPairs * 8 * variables
         let ratio = Double(shortRun) / (m.peakMiB * 1_048_576)
         print("estimate \(m.testDescription): \(e.total >> 20) MiB in a long run, \(shortRun >> 20) MiB after "
