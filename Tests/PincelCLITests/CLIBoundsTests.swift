@@ -40,6 +40,8 @@ struct OutOfRangeCase: CustomTestStringConvertible, Sendable {
         OutOfRangeCase(arguments: reconstruct + ["--threads", "100000"], mustContain: ["--threads"]),
         OutOfRangeCase(arguments: reconstruct + ["--size", huge], mustContain: ["--size", "between 32 and 4096"]),
         OutOfRangeCase(arguments: sheet + ["--columns", "0"], mustContain: ["--columns", "between 1 and 1000"]),
+        OutOfRangeCase(arguments: sheet + ["--ratios", Array(repeating: "1", count: 65).joined(separator: ",")],
+                       mustContain: ["--ratios", "between 1 and 64"]),
         OutOfRangeCase(arguments: ["bench", "--repetitions", huge], mustContain: ["--repetitions", "between 1 and 1000"]),
         OutOfRangeCase(arguments: ["bench", "--threads", "100000"], mustContain: ["--threads"]),
         OutOfRangeCase(arguments: ["bench", "--sizes", "256,abc"], mustContain: ["--sizes", "abc"]),
