@@ -29,10 +29,9 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         _ = try parsedModes()
-        guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1") }
-        guard parsedSizes.count > 0, parsedSizes.allSatisfy({ $0 >= 32 && $0 <= 4096 }) else {
-            throw ValidationError("--sizes must be a comma-separated list of sizes between 32 and 4096")
-        }
+        try bounded(repetitions, OptionBounds.repetitions, flag: "--repetitions")
+        try bounded(threads, OptionBounds.threads, flag: "--threads")
+        for size in try parsedSizes() { try bounded(size, OptionBounds.figureSize, flag: "--sizes") }
     }
 
     func parsedModes() throws -> [(ConvolutionAlgorithm, ComputePrecision)] {
@@ -46,19 +45,30 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    var parsedSizes: [Int] { sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+    func parsedSizes() throws -> [Int] {
+        try parsedList(sizes, flag: "--sizes", expected: "sizes in pixels") { Int($0) }
+    }
 
-    /// Writes a line to stdout at once (print is buffered when stdout is a file).
-    func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+    /// Writes a line to stdout at once (print is buffered when stdout is a file); never fails.
+    func emit(_ line: String) { StandardOutput.write(line + "\n") }
 
     func run() throws {
+        for size in try parsedSizes() {
+            for (algorithm, precision) in try parsedModes() {
+                let options = NetworkOptions(algorithm: algorithm, precision: precision, threads: threads,
+                                             recomputeEarlyBlocks: recompute.setting)
+                try MemoryCheck.require(size: size, sizes: OptionBounds.figureSize, flag: "--sizes") {
+                    try MemoryEstimate.benchmark(size: $0, options: options)
+                }
+            }
+        }
         let path = try WeightsLocator.resolve(explicit: weights)
         let vgg = try VGG19Weights.load(contentsOf: path)
         let modes = try parsedModes()
         emit("# VGG19 forward+backward to the image, conv1_1…relu5_1, median of \(repetitions)")
         emit("# threads: \(threads ?? ComputeThreads.current), \(ProcessInfo.processInfo.activeProcessorCount) cores")
         emit("size  algorithm  precision  median_s  GFLOP/s  buffers_MiB")
-        for size in parsedSizes {
+        for size in try parsedSizes() {
             for (alg, prec) in modes {
                 let r = try EngineBenchmark.run(weights: vgg, size: size,
                                                 options: NetworkOptions(algorithm: alg, precision: prec, threads: threads,

@@ -14,9 +14,9 @@ struct CommonOptions: ParsableArguments {
     @Flag(help: "No progress output.") var quiet = false
 
     func validate() throws {
-        guard (32...4096).contains(size) else { throw ValidationError("--size must be between 32 and 4096") }
-        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        try bounded(size, OptionBounds.figureSize, flag: "--size")
+        try bounded(iterations, OptionBounds.iterations, flag: "--iterations")
+        try bounded(threads, OptionBounds.threads, flag: "--threads")
     }
 
     /// Transfer options with these settings (everything else at its default).
@@ -27,6 +27,18 @@ struct CommonOptions: ParsableArguments {
         o.seed = seed
         o.network.threads = threads
         return o
+    }
+
+    /// The memory check (``MemoryCheck``) for one tile at a time, square (the worst case for
+    /// `--size`), plus a few finished tiles and the sheet.
+    func checkMemory() throws {
+        let options = makeOptions(seed: 0)
+        try MemoryCheck.require(size: size, sizes: OptionBounds.figureSize) { side in
+            var o = options
+            o.size = side
+            let tile = try MemoryEstimate.transfer(content: (side, side), styles: [(side, side)], options: o).total
+            return tile + 16 * 12 * side * side
+        }
     }
 
     /// Loads an input image at `--size`.
@@ -48,8 +60,8 @@ struct SheetOutputOptions: ParsableArguments {
         guard ["png", "jpg", "jpeg", "webp", "tif", "tiff"].contains(ext) else {
             throw ValidationError("--output must end in .png, .jpg, .webp or .tif")
         }
-        if let columns, columns < 1 { throw ValidationError("--columns must be at least 1") }
-        guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
+        try bounded(columns, OptionBounds.columns, flag: "--columns")
+        try bounded(quality, OptionBounds.quality, flag: "--quality")
         if let keepTiles {
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: keepTiles, isDirectory: &isFolder), !isFolder.boolValue {
@@ -73,16 +85,16 @@ enum FigureCommandRunner {
     /// `make` gets the transfer options and a progress closure; its figure is saved.
     static func run(common: CommonOptions, output: SheetOutputOptions,
                     make: (TransferOptions, VGG19Weights, (FigureProgress, @escaping () -> Tensor) -> Bool) throws -> Figure) throws {
+        try common.checkMemory()
         let seed = common.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
         var reporter = ProgressReporter(quiet: common.quiet)
         reporter.note("seed: \(seed)")
         let weights = try VGG19Weights.load(contentsOf: WeightsLocator.resolve(explicit: common.weights))
-        let interrupt = InterruptFlag()
-        interrupt.install()
+        try InterruptFlag.exitIfRaised(reporter)
         var figure = try make(common.makeOptions(seed: seed), weights) { p, _ in
             reporter.label = "[\(p.tile)/\(p.tiles) \(p.caption)] "
             reporter.report(p.transfer)
-            return !interrupt.isRaised
+            return !InterruptFlag.isRaised
         }
         if figure.interrupted { reporter.finish() }
         if let columns = output.columns { figure.columns = columns }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Pincel
 
 @main
@@ -12,7 +13,16 @@ struct PincelCommand: ParsableCommand {
         defaultSubcommand: TransferCommand.self
     )
 
+    /// Signals, closed streams and SIGPIPE are set up before anything else runs (see
+    /// ``ProcessStartup``), then ArgumentParser parses and runs the command.
+    static func main() {
+        ProcessStartup.prepare()
+        main(nil)
+    }
+
     /// The exit-code summary shown by `pincel --help` and `pincel transfer --help` (one paragraph).
-    static let exitCodes = "Exit codes: 0 success; 1 a file, the weights or the run failed; 64 invalid options; "
-        + "130 interrupted (Ctrl-C or SIGTERM; the current image is saved first)."
+    static let exitCodes = "Exit codes: 0 success; 1 a file, the weights or the run failed; 64 invalid options (also a --size "
+        + "whose estimated memory is above what is available); "
+        + "130 interrupted (Ctrl-C or SIGTERM; the current image is saved first, nothing is written "
+        + "when the signal comes before the first iteration)."
 }

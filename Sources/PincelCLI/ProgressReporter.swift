@@ -22,29 +22,26 @@ struct ProgressReporter {
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
             let line = String(format: "\r%@[%@] %d/%d  loss %@  %.2f it/s  ETA %@ ", label, bar, p.iteration, p.total,
                               loss, rate, Self.clock(eta))
-            FileHandle.standardError.write(Data(line.utf8))
-            if p.iteration == p.total { FileHandle.standardError.write(Data("\n".utf8)) }
+            StandardError.write(line)
+            if p.iteration == p.total { StandardError.write("\n") }
         } else if p.iteration == 1 || p.iteration == p.total || p.elapsed - lastLine >= 10 {
             lastLine = p.elapsed
             let line = String(format: "%@iteration %d/%d  loss %@ (content %.4g, style %.4g, tv %.4g)  %.2f it/s  ETA %@\n",
                               label, p.iteration, p.total, loss, Double(p.terms.content), Double(p.terms.style),
                               Double(p.terms.tv), rate, Self.clock(eta))
-            FileHandle.standardError.write(Data(line.utf8))
+            StandardError.write(line)
         }
     }
 
     /// Ends a live bar that stopped before its last iteration.
     func finish() {
-        if !quiet && isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        if !quiet && isTerminal { StandardError.write("\n") }
     }
 
     func note(_ message: String) {
         guard !quiet else { return }
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        StandardError.write(message + "\n")
     }
 
-    static func clock(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
-    }
+    static func clock(_ seconds: Double) -> String { ClockText.format(seconds) }
 }

@@ -36,6 +36,7 @@ struct SheetCommand: ParsableCommand {
             guard !values.isEmpty, values.allSatisfy({ $0.map { $0.isFinite && $0 > 0 } ?? false }) else {
                 throw ValidationError("--ratios must be positive numbers separated by commas, e.g. 5,5e-2,5e-4")
             }
+            try bounded(values.count, OptionBounds.listLength, flag: "--ratios (the number of tiles)")
             return values.compactMap { $0 }
         }
 

@@ -62,20 +62,14 @@ struct TransferCommand: ParsableCommand {
         guard outputDepth == 8 || ["png", "tif", "tiff"].contains(ext) else {
             throw ValidationError("--output-depth 16 needs a .png or .tif output")
         }
-        guard (1...100).contains(quality) else { throw ValidationError("--quality must be between 1 and 100") }
-        guard saveEvery >= 0 else { throw ValidationError("--save-every must be 0 or more") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         try checkFiles(iterations: try makeOptions(seed: 0).iterations)
+        try checkMemory()
     }
 
     /// All transfer settings from the command line; throws ValidationError on bad values.
     func makeOptions(seed: UInt64) throws -> TransferOptions {
+        try checkIntegerOptions()
         var o = TransferOptions()
-        guard size >= 32 else { throw ValidationError("--size must be at least 32") }
-        guard size * size <= maxPixels, size <= 16384 else {
-            throw ValidationError("--size \(size) is above the pixel limit (\(maxPixels) pixels; see --max-pixels)")
-        }
-        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
         for (name, v) in [("--content-weight", contentWeight), ("--style-weight", styleWeight), ("--tv-weight", tvWeight)] {
             guard v.isFinite, v >= 0 else { throw ValidationError("\(name) must be a non-negative number") }
         }
@@ -83,10 +77,6 @@ struct TransferCommand: ParsableCommand {
             throw ValidationError("--style-scale must be above 0 and at most 4")
         }
         if let lr = learningRate { guard lr.isFinite, lr > 0 else { throw ValidationError("--learning-rate must be positive") } }
-        guard history >= 1 else { throw ValidationError("--history must be at least 1") }
-        guard (0...12).contains(preconditionLevels) else {
-            throw ValidationError("--precondition-levels must be between 0 and 12, got \(preconditionLevels)")
-        }
         o.size = size
         o.iterations = iterations
         o.contentWeight = contentWeight
@@ -134,14 +124,9 @@ struct TransferCommand: ParsableCommand {
         o.network = NetworkOptions(pooling: pool, algorithm: alg, precision: prec, threads: threads,
                                    recomputeEarlyBlocks: recompute.setting)
         o.maxPixels = maxPixels
-        if let scales, scales < 1 { throw ValidationError("--scales must be at least 1") }
         o.scales = scales
-        if let scaleIterations {
-            let its = scaleIterations.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !its.isEmpty, its.allSatisfy({ ($0 ?? 0) >= 1 }) else {
-                throw ValidationError("--scale-iterations must be positive whole numbers separated by commas")
-            }
-            o.scaleIterations = its.compactMap { $0 }
+        if let its = try parsedScaleIterations() {
+            o.scaleIterations = its
             if let scales, scales != its.count {
                 throw ValidationError("--scale-iterations lists \(its.count) scales but --scales is \(scales)")
             }
@@ -163,6 +148,7 @@ struct TransferCommand: ParsableCommand {
 
         let weightsPath = try WeightsLocator.resolve(explicit: weights)
         let vgg = try VGG19Weights.load(contentsOf: weightsPath)
+        try InterruptFlag.exitIfRaised(reporter)
         let contentImage = try ImageIO.load(content, longerSide: size, maxPixels: maxPixels)
         let styleSide = max(32, Int((Float(size) * styleScale).rounded()))
         let styles = try style.map { try ImageIO.load($0, longerSide: styleSide, maxPixels: maxPixels) }
@@ -175,8 +161,7 @@ struct TransferCommand: ParsableCommand {
         case .noise, .content: break
         }
 
-        let interrupt = InterruptFlag()
-        interrupt.install()
+        try InterruptFlag.exitIfRaised(reporter)
         let csv = try log.map { try CSVLog(path: $0) }
         let saveOptions = ImageSaveOptions(bitDepth: outputDepth, quality: quality, text: metadata(seed: seed))
         let result: TransferResult
@@ -191,12 +176,12 @@ struct TransferCommand: ParsableCommand {
                         reporter.note("warning: could not save \(path): \(error)")
                     }
                 }
-                return !interrupt.isRaised
+                return !InterruptFlag.isRaised
             }
         } catch let failure as TransferFailure {
             reporter.finish()
             try ImageIO.save(failure.lastImage, to: output, options: saveOptions)
-            FileHandle.standardError.write(Data("Error: \(failure.error); the last finite image was written to \(output)\n".utf8))
+            StandardError.write("Error: \(failure.error); the last finite image was written to \(output)\n")
             throw ExitCode.failure
         }
         if result.interrupted { reporter.finish() }

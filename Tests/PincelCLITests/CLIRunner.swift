@@ -90,8 +90,8 @@ final class RunningPincel {
     private let errURL: URL
     private let start = Date()
 
-    init(_ arguments: [String], in directory: URL) throws {
-        let binary = try CLIPaths.binary()
+    init(_ arguments: [String], in directory: URL, executable: URL? = nil) throws {
+        let binary = try executable ?? CLIPaths.binary()
         let tag = UUID().uuidString
         outURL = FileManager.default.temporaryDirectory.appendingPathComponent("pincel-stdout-\(tag)")
         errURL = FileManager.default.temporaryDirectory.appendingPathComponent("pincel-stderr-\(tag)")
@@ -109,6 +109,9 @@ final class RunningPincel {
     }
 
     var pid: Int32 { process.processIdentifier }
+
+    /// What the process has written to stderr so far.
+    var stderrSoFar: String { (try? String(contentsOf: errURL, encoding: .utf8)) ?? "" }
 
     /// Waits for the exit; past `timeout` seconds the process is killed and `timedOut` thrown.
     func wait(timeout: Double) throws -> CLIResult {

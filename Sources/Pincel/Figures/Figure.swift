@@ -31,8 +31,8 @@ public struct Figure: Sendable {
         self.interrupted = interrupted
     }
 
-    /// Rows of the contact sheet.
-    public var rows: Int { columns > 0 ? (tiles.count + columns - 1) / columns : 0 }
+    /// Rows of the contact sheet (no `count + columns - 1`: that overflows for huge `columns`).
+    public var rows: Int { columns > 0 ? tiles.count / columns + (tiles.count % columns > 0 ? 1 : 0) : 0 }
 
     /// The labelled contact sheet: each tile with its caption under it, `columns` per row,
     /// 8 px white gaps. Returns RGB `[3, H', W']`, 0…255. - Throws: `FigureError`, `ImageError`.

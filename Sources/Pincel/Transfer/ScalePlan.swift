@@ -19,8 +19,21 @@ public struct ScalePlan: Sendable, Equatable {
 
     public var steps: [Step]
     public static let minimumSide = 128
+    /// The most objective evaluations a plan may hold, in all and at any one scale (a
+    /// million: over a day at the smallest sizes). Larger counts are refused, so nothing
+    /// computed from them can overflow.
+    public static let maximumIterations = 1_000_000
+
+    /// The most scales `size` allows: halvings while the smallest side stays at least 32 px
+    /// (`floor(log2(size / 32)) + 1`; 0 below 32 px).
+    public static func maximumScales(size: Int) -> Int {
+        var n = 0
+        while n < Int.bitWidth - 1, size >> n >= 32 { n += 1 }
+        return n
+    }
 
     public init(size: Int, iterations: Int, scales: Int?, scaleIterations: [Int]?) throws {
+        guard size >= 32 else { throw TransferError.invalidOption("the image size \(size) is below 32 px") }
         let count: Int
         if let scaleIterations {
             count = scaleIterations.count
@@ -31,18 +44,29 @@ public struct ScalePlan: Sendable, Equatable {
             while size >> n >= Self.minimumSide { n += 1 }
             count = n
         }
+        // Checked before anything is allocated from `count`.
         guard count >= 1 else { throw TransferError.invalidOption("the number of scales must be at least 1") }
-        let sides = (0..<count).reversed().map { size >> $0 }
-        guard let smallest = sides.first, smallest >= 32 else {
-            throw TransferError.invalidOption("\(count) scales would shrink \(size) px below 32 px; use fewer scales")
+        let most = Self.maximumScales(size: size)
+        guard count <= most else {
+            throw TransferError.invalidOption("\(count) scales would shrink \(size) px below 32 px; use at most \(most)")
         }
+        let sides = (0..<count).reversed().map { size >> $0 }
         let its: [Int]
         if let scaleIterations {
             guard scaleIterations.allSatisfy({ $0 >= 1 }) else {
                 throw TransferError.invalidOption("every scale needs at least 1 iteration")
             }
+            // Each term is bounded first, so the sum cannot overflow.
+            guard scaleIterations.allSatisfy({ $0 <= Self.maximumIterations }),
+                  scaleIterations.reduce(0, +) <= Self.maximumIterations else {
+                throw TransferError.invalidOption("the scales' iterations must add up to at most \(Self.maximumIterations)")
+            }
             its = scaleIterations
         } else {
+            guard (1...Self.maximumIterations).contains(iterations) else {
+                throw TransferError.invalidOption("iterations must be between 1 and \(Self.maximumIterations), got \(iterations)")
+            }
+            // count ≤ 63 and iterations ≤ 10⁶: every value below fits comfortably.
             let shares = (0..<count).map { Double(1 << (count - 1 - $0)) }
             let total = shares.reduce(0, +)
             var split = shares.map { max(1, Int((Double(iterations) * $0 / total).rounded(.down))) }
@@ -52,6 +76,6 @@ public struct ScalePlan: Sendable, Equatable {
         steps = zip(sides, its).map { Step(side: $0, iterations: $1) }
     }
 
-    /// Total objective evaluations.
+    /// Total objective evaluations (at most ``maximumIterations`` plus one per scale).
     public var iterations: Int { steps.reduce(0) { $0 + $1.iterations } }
 }

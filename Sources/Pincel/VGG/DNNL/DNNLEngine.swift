@@ -1,3 +1,4 @@
+import Foundation
 import CDNNL
 
 /// Owns a oneDNN CPU engine.
@@ -34,10 +35,15 @@ final class DNNLStream {
 
 /// oneDNN's OpenMP thread pool.
 public enum ComputeThreads {
-    /// Sets the number of threads oneDNN uses (OpenMP); `nil` leaves the runtime's default.
+    /// The most threads a caller may ask for: four per core, at least 64. More only
+    /// oversubscribe the cores (10000 take minutes to start, 100000 crash libgomp).
+    public static let maximum = max(4 * ProcessInfo.processInfo.activeProcessorCount, 64)
+
+    /// Sets the number of threads oneDNN uses (OpenMP), at most ``maximum``; `nil` leaves the
+    /// runtime's default.
     public static func set(_ count: Int?) {
         guard let count, count > 0 else { return }
-        _ = pincel_omp_set_num_threads(Int32(clamping: count))
+        _ = pincel_omp_set_num_threads(Int32(min(count, maximum)))
     }
 
     /// The number of threads oneDNN will use.
