@@ -51,15 +51,25 @@ int pincel_vips_init(void) {
     return pincel_init_status;
 }
 
+/* Files are opened as sources, never by name: vips_image_new_from_file and
+ * vips_foreign_find_load read "[...]" at the end of a name as load options, so a photo
+ * named "photo[1].jpg" would not load (or would load with options a file name chose). */
 VipsImage *pincel_open(const char *path, int sequential) {
-    return vips_image_new_from_file(path,
+    VipsSource *source = vips_source_new_from_file(path);
+    if (source == NULL) return NULL;
+    VipsImage *image = vips_image_new_from_source(source, "",
         "access", sequential ? VIPS_ACCESS_SEQUENTIAL : VIPS_ACCESS_RANDOM,
         "fail_on", VIPS_FAIL_ON_TRUNCATED,
         NULL);
+    g_object_unref(source);
+    return image;
 }
 
 const char *pincel_find_loader_nickname(const char *path) {
-    const char *type_name = vips_foreign_find_load(path);
+    VipsSource *source = vips_source_new_from_file(path);
+    if (source == NULL) return NULL;
+    const char *type_name = vips_foreign_find_load_source(source);
+    g_object_unref(source);
     if (type_name == NULL) return NULL;
     GType type = g_type_from_name(type_name);
     if (type == 0) return type_name;

@@ -13,6 +13,22 @@ import Testing
         #expect(try ImageIO.imageInfo(try ImagingFixtures.path("quadrants.png")) == (32, 24))
     }
 
+    /// libvips reads "[...]" at the end of a file name as load options; Pincel opens files as
+    /// sources, so any name loads, and saves keep the name too.
+    @Test func fileNamesWithBracketsLoadAndSave() throws {
+        let folder = try ImagingFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let odd = folder.appendingPathComponent("photo[page=1,access=random].png").path
+        try FileManager.default.copyItem(atPath: try ImagingFixtures.path("quadrants.png"), toPath: odd)
+        let image = try ImageIO.load(odd)
+        #expect(image.shape == [3, 24, 32])
+        #expect(ImagingFixtures.pixel(image, x: 31, y: 0) == [0, 255, 0])
+        let saved = folder.appendingPathComponent("out[Q=1].jpg").path
+        try ImageIO.save(image, to: saved)
+        #expect(try ImageIO.load(saved).shape == [3, 24, 32])
+        #expect(try ImagingFixtures.contents(of: folder).sorted() == ["out[Q=1].jpg", "photo[page=1,access=random].png"])
+    }
+
     @Test func grayscalePNGBecomesEqualRGB() throws {
         let image = try ImageIO.load(try ImagingFixtures.path("gray.png"))
         #expect(image.shape == [3, 8, 16])

@@ -7,6 +7,12 @@ public enum ImageIO {
     /// Default limit on `width * height` of an input image (100 megapixels).
     public static let defaultMaxPixels = 100_000_000
 
-    /// libvips loader nicknames accepted as input.
+    /// libvips loader nicknames accepted as input (files are read through libvips sources,
+    /// so the loaders are the `_source` variants).
     static let allowedLoaders: Set<String> = ["jpegload", "pngload", "webpload", "tiffload", "gifload"]
+
+    /// The format name of a libvips loader nickname: `pngload_source` -> `pngload`.
+    static func loaderFormat(_ nickname: String) -> String {
+        nickname.hasSuffix("_source") ? String(nickname.dropLast("_source".count)) : nickname
+    }
 }

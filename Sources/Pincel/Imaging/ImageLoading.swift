@@ -55,7 +55,7 @@ extension ImageIO {
         try checkInputFile(path)
         try Vips.start()
         Vips.takeLastWarning()  // A warning from an earlier image must not explain this one's failure.
-        guard let nickname = pincel_find_loader_nickname(path).map({ String(cString: $0) }) else {
+        guard let nickname = pincel_find_loader_nickname(path).map({ loaderFormat(String(cString: $0)) }) else {
             _ = Vips.takeErrorMessage()
             throw ImageError.unsupportedFormat(path: path, format: nil)
         }
@@ -105,7 +105,7 @@ extension ImageIO {
             _ = Vips.takeErrorMessage()
             throw ImageError.unsupportedFormat(path: path, format: nil)
         }
-        let name = String(cString: loader)
+        let name = loaderFormat(String(cString: loader))
         guard allowedLoaders.contains(name) else {
             throw ImageError.unsupportedFormat(path: path, format: name)
         }
