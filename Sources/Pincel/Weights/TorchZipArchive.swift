@@ -9,9 +9,9 @@ struct TorchZipArchive: TensorArchive {
     private let prefix: String
     private let cache = StorageCache()
 
-    init(data: Data, path: String) throws {
+    init(data: Data, path: String, inflateBudget: Int = ZipDirectory.defaultInflateBudget) throws {
         self.path = path
-        zip = try ZipDirectory(data: data, path: path)
+        zip = try ZipDirectory(data: data, path: path, inflateBudget: inflateBudget)
         let pickleEntries = zip.entries.values.filter { $0.name == "data.pkl" || $0.name.hasSuffix("/data.pkl") }
         guard let pickleEntry = pickleEntries.min(by: { ($0.name.count, $0.name) < ($1.name.count, $1.name) }) else {
             throw WeightsError.unknownFormat(path: path, reason: "zip archive without a data.pkl entry")

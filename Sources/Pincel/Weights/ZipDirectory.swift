@@ -48,8 +48,13 @@ final class ZipDirectory {
             }
             return data[(data.startIndex + range.lowerBound)..<(data.startIndex + range.upperBound)]
         case 8:
+            // Deflate expands at most 1032:1, so a larger declared size is a lie; checked before
+            // any memory is set aside.
+            guard entry.uncompressedSize / 1032 <= entry.compressedSize else {
+                throw malformed("zip entry \(entry.name) declares \(entry.uncompressedSize) bytes, more than its \(entry.compressedSize) compressed bytes can hold")
+            }
             guard entry.uncompressedSize <= inflateBudget else {
-                throw malformed("zip entry \(entry.name) would inflate to \(entry.uncompressedSize) bytes, more than the \(Self.defaultInflateBudget >> 20) MiB a VGG19 weight file can need")
+                throw malformed("zip entry \(entry.name) would inflate to \(entry.uncompressedSize) bytes, more than is left of the \(Self.defaultInflateBudget >> 20) MiB a VGG19 weight file can need")
             }
             inflateBudget -= entry.uncompressedSize
             return try data.withUnsafeBytes { raw in
