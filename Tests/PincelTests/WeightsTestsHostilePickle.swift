@@ -24,6 +24,15 @@ import Testing
         }
     }
 
+    /// Memory is bounded by the opcode count, not only by the file size (`{` then `(u` forever).
+    @Test func opcodeCountIsBounded() {
+        var p = P()
+        p.op(0x7D)
+        p.bytes += Array(repeating: [UInt8]([0x28, 0x75]), count: PickleReader.maxOpcodes / 2).flatMap { $0 }
+        p.stop()
+        HostileWeights.expectRefusal("more than \(PickleReader.maxOpcodes) opcodes") { _ = try PickleReader.read(p.data, path: "long.pkl") }
+    }
+
     /// The same through the whole loader, in a legacy file.
     @Test func deepNestingInAFile() throws {
         var p = P()

@@ -16,6 +16,9 @@ struct PickleReader {
     /// Deepest nesting of containers accepted (a torch state dict needs about 6). Checked as each
     /// container is built, so a hostile file cannot make parsing, traversal or freeing recurse deeply.
     static let maxDepth = 64
+    /// Most opcodes executed per pickle (a VGG19 state dict needs a few thousand). Each opcode
+    /// makes at most one value, so this bounds the memory a small hostile file can claim.
+    static let maxOpcodes = 4_000_000
 
     /// Reads one pickle starting at `offset` of `data`; returns the value and the offset after `STOP`.
     static func read(_ data: Data, at offset: Int = 0, path: String) throws -> (value: PickleValue, end: Int) {
@@ -34,6 +37,7 @@ struct PickleReader {
     private var memo: [Int: PickleValue] = [:]
     /// Offset of the opcode being executed (for messages).
     private var opcodeOffset = 0
+    private var opcodeCount = 0
 
     private init(bytes: UnsafeRawBufferPointer, position: Int, path: String) {
         self.bytes = bytes
@@ -49,6 +53,8 @@ struct PickleReader {
         }
         while true {
             opcodeOffset = position
+            opcodeCount += 1
+            guard opcodeCount <= Self.maxOpcodes else { throw malformed("more than \(Self.maxOpcodes) opcodes") }
             let op = try readByte()
             switch op {
             case 0x80: // PROTO
@@ -86,7 +92,9 @@ struct PickleReader {
             case 0x7D: stack.append(.dict(PickleDict())) // EMPTY_DICT '}'
             case 0x5D: stack.append(.list(PickleList())) // EMPTY_LIST ']'
             case 0x29: stack.append(.tuple(PickleTuple([]))) // EMPTY_TUPLE ')'
-            case 0x28: marks.append(stack.count) // MARK '('
+            case 0x28: // MARK '('
+                guard marks.count < Self.maxDepth else { throw malformed("MARKs nested deeper than \(Self.maxDepth) levels") }
+                marks.append(stack.count)
             case 0x74: stack.append(try tuple(try popToMark())) // TUPLE 't'
             case 0x85: stack.append(try tuple(try pop(count: 1))) // TUPLE1
             case 0x86: stack.append(try tuple(try pop(count: 2))) // TUPLE2

@@ -1,6 +1,10 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+private func readFile(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { Glibc.read(fd, buffer, count) }
+#elseif canImport(Darwin)
+import Darwin
+private func readFile(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int { Darwin.read(fd, buffer, count) }
 #endif
 
 /// Reads a whole weight file into memory that this process owns.
@@ -33,7 +37,7 @@ enum WeightsFileReader {
                 buffer.count += min(buffer.count, maxBytes + 1 - buffer.count)
             }
             let got = buffer.withUnsafeMutableBytes { raw in
-                Glibc.read(fd, raw.baseAddress.map { $0 + filled }, raw.count - filled)
+                readFile(fd, raw.baseAddress.map { $0 + filled }, raw.count - filled)
             }
             if got == 0 { break }
             if got < 0 {
