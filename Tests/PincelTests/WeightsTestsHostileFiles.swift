@@ -102,7 +102,14 @@ import Testing
     @Test func safetensorsHeaderLengthIsBounded() {
         var huge = Data(repeating: 0xFF, count: 8)
         huge += Data("{}".utf8)
-        HostileWeights.expectRefusal("more than the format's 100000000") { _ = try SafetensorsArchive(data: huge, path: "h.safetensors") }
+        HostileWeights.expectRefusal("more than the \(SafetensorsArchive.maxHeaderBytes) a VGG19 file can need") {
+            _ = try SafetensorsArchive(data: huge, path: "h.safetensors")
+        }
+        // Too many entries are counted on the text, before a slow decode (100 MB took a minute).
+        let many = "{" + (0...SafetensorsArchive.maxEntries).map { "\"t\($0)\":0" }.joined(separator: ",") + "}"
+        HostileWeights.expectRefusal("has \(SafetensorsArchive.maxEntries + 1) entries") {
+            _ = try SafetensorsArchive(data: Self.safetensors(header: many, body: Data()), path: "m.safetensors")
+        }
         HostileWeights.expectRefusal("cut short") { _ = try SafetensorsArchive(data: Data([1, 2]), path: "s.safetensors") }
     }
 

@@ -122,5 +122,7 @@ import Testing
         let error = WeightsError.forbiddenGlobal(path: "w.pth", module: "os\r\nEVIL", name: "sys\u{2028}tem", offset: 3)
         #expect(!error.description.contains("\n") && !error.description.contains("\r") && !error.description.contains("\u{2028}"))
         #expect(error.description.contains("os\\r\\nEVIL"))
+        let long = WeightsError.missingLayer(path: "w.pth", layer: String(repeating: "x", count: 1 << 20), expected: ["y"])
+        #expect(long.description.count < 2100 && long.description.hasSuffix("use a complete VGG19 weight file"))
     }
 }

@@ -11,8 +11,12 @@ struct SafetensorsArchive: TensorArchive {
         "F32": .float32, "F16": .float16, "BF16": .bfloat16, "F64": .float64, "U8": .uint8, "I8": .int8,
         "I16": .int16, "I32": .int32, "I64": .int64, "BOOL": .bool,
     ]
-    /// Largest header accepted (the specification's limit).
-    static let maxHeaderBytes = 100_000_000
+    /// Largest header accepted: the specification allows 100 MB, a VGG19 file needs about 4 kB,
+    /// and decoding 100 MB of JSON takes a minute and over 1 GB; 16 MB is still generous.
+    static let maxHeaderBytes = 16 << 20
+    /// Most header entries accepted (VGG19 with its classifier has 38 tensors); counted on the
+    /// raw text before decoding.
+    static let maxEntries = 65_536
 
     private struct HeaderEntry: Decodable {
         var dtype: String?
@@ -34,7 +38,7 @@ struct SafetensorsArchive: TensorArchive {
     /// Whether `data` starts like a safetensors file (plausible header length, then `{`).
     static func looksLike(_ data: Data) -> Bool {
         guard data.count >= 10, let n = headerLength(data) else { return false }
-        return n >= 2 && n <= UInt64(maxHeaderBytes) && data[data.startIndex + 8] == UInt8(ascii: "{")
+        return n >= 2 && n <= 100_000_000 && data[data.startIndex + 8] == UInt8(ascii: "{") // the format's own limit
     }
 
     init(data: Data, path: String) throws {
@@ -44,7 +48,7 @@ struct SafetensorsArchive: TensorArchive {
             throw WeightsError.truncated(path: path, detail: "the safetensors header length is cut short")
         }
         guard announced <= UInt64(Self.maxHeaderBytes) else {
-            throw WeightsError.malformed(path: path, detail: "the safetensors header announces \(announced) bytes, more than the format's \(Self.maxHeaderBytes)")
+            throw WeightsError.malformed(path: path, detail: "the safetensors header announces \(announced) bytes, more than the \(Self.maxHeaderBytes) a VGG19 file can need")
         }
         let n = Int(announced)
         let headerStart = data.startIndex + 8
@@ -52,13 +56,17 @@ struct SafetensorsArchive: TensorArchive {
             throw WeightsError.truncated(path: path, detail: "the safetensors header announces \(n) bytes but the file has \(data.count - 8) after the length")
         }
         let headerBytes = data[headerStart..<(headerStart + n)]
+        let members = Self.topLevelMemberCount(headerBytes)
+        guard members <= Self.maxEntries else {
+            throw WeightsError.malformed(path: path, detail: "the safetensors header has \(members) entries, more than the \(Self.maxEntries) accepted")
+        }
         let header: [String: HeaderEntry]
         do {
             header = try JSONDecoder().decode([String: HeaderEntry].self, from: headerBytes)
         } catch {
             throw WeightsError.malformed(path: path, detail: "safetensors header is not a valid JSON object of tensors (\(error))")
         }
-        guard header.count == Self.topLevelMemberCount(headerBytes) else {
+        guard header.count == members else {
             throw WeightsError.malformed(path: path, detail: "safetensors header names a tensor more than once")
         }
         let bodyStart = headerStart + n

@@ -110,7 +110,8 @@ private struct NameLookup {
         if archive.tensors[name] != nil { return name }
         let matches = archive.tensors.keys.filter { $0.hasSuffix("." + name) }
         if matches.count > 1 {
-            throw WeightsError.malformed(path: archive.path, detail: "several tensors end in \(name): \(matches.sorted().joined(separator: ", "))")
+            let shown = matches.sorted().prefix(4).joined(separator: ", ") + (matches.count > 4 ? " and \(matches.count - 4) more" : "")
+            throw WeightsError.malformed(path: archive.path, detail: "several tensors end in \(name): \(shown)")
         }
         return matches.first
     }

@@ -29,7 +29,8 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A quantised weight index points past the end of its lookup table.
     case indexOutOfRange(path: String, tensor: String, index: Int, tableSize: Int)
 
-    /// One line, whatever the file put in names and strings (control characters are escaped).
+    /// One line of at most about 2000 characters, whatever the file put in names and strings
+    /// (control characters are escaped, the middle of an overlong message is elided).
     public var description: String {
         var line = ""
         for scalar in rawDescription.unicodeScalars {
@@ -39,7 +40,9 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable, Sendable {
                 line.unicodeScalars.append(scalar)
             }
         }
-        return line
+        // Names from a hostile file can be megabytes long: keep the start and the advice at the end.
+        guard line.count > 2000 else { return line }
+        return String(line.prefix(1500)) + " … " + String(line.suffix(400))
     }
 
     private var rawDescription: String {
