@@ -8,7 +8,8 @@
 # A target is one file, Fuzz/Targets/<Name>.swift, defining LLVMFuzzerTestOneInput through
 # @_cdecl, whose first line lists the sources it is compiled with:
 #   // fuzz-sources: Sources/Pincel/Weights/*.swift Fuzz/Support/X.swift ...
-# plus an optional seed corpus folder Fuzz/Corpus/<Name>/. Nothing else is needed to add one.
+# plus an optional seed corpus folder Fuzz/Corpus/<Name>/ and libFuzzer dictionary
+# Fuzz/Dictionaries/<Name>.dict. Nothing else is needed to add one.
 #
 # Binaries, the growing corpora and crash artifacts go to .fuzz/ (git-ignored):
 #   .fuzz/bin/<Name>, .fuzz/corpus/<Name>/, .fuzz/artifacts/<Name>/ (crash-*, timeout-*, oom-*).
@@ -54,12 +55,13 @@ for name in "${targets[@]}"; do build "$name"; done
 for name in "${targets[@]}"; do
   mkdir -p "$out/corpus/$name" "$out/artifacts/$name"
   seeds=(); [ -d "Fuzz/Corpus/$name" ] && seeds=("Fuzz/Corpus/$name")
+  dict=(); [ -f "Fuzz/Dictionaries/$name.dict" ] && dict=(-dict="Fuzz/Dictionaries/$name.dict")
   log="$out/$name.log"
   echo "fuzz: $name for ${seconds}s (log $log)"
   set +e
-  ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" "$out/bin/$name" \
+  SWIFT_BACKTRACE="enable=no" ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" "$out/bin/$name" \
     -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 -max_len=65536 -detect_leaks=0 \
-    -print_final_stats=1 -artifact_prefix="$out/artifacts/$name/" \
+    -print_final_stats=1 -artifact_prefix="$out/artifacts/$name/" "${dict[@]}" \
     "$out/corpus/$name" "${seeds[@]}" >"$log" 2>&1
   rc=$?
   set -e
