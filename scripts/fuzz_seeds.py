@@ -9,6 +9,7 @@ import json
 import os
 import struct
 import zipfile
+import zlib
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 FIX = os.path.join(ROOT, "Tests", "PincelTests", "Fixtures", "weights")
@@ -27,7 +28,7 @@ def put(target, name, data):
         f.write(data)
 
 
-def rezip(data, compression, force_zip64=False):
+def rezip(data, compression):
     src = zipfile.ZipFile(io.BytesIO(data))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=compression) as dst:
@@ -35,9 +36,30 @@ def rezip(data, compression, force_zip64=False):
             payload = src.read(info)
             entry = zipfile.ZipInfo(info.filename)
             entry.compress_type = compression
-            with dst.open(entry, "w", force_zip64=force_zip64) as w:
+            with dst.open(entry, "w") as w:
                 w.write(payload)
     return buf.getvalue()
+
+
+def zip64(data):
+    """`data`'s entries re-written with zip64 directory fields and end records."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out, cd, big = b"", b"", 0xFFFFFFFF
+    for info in src.infolist():
+        payload, name = src.read(info), info.filename.encode()
+        off = len(out)
+        crc = zlib.crc32(payload)
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0, crc, len(payload), len(payload), len(name), 0)
+        out += name + payload
+        extra = struct.pack("<HHQQQ", 1, 24, len(payload), len(payload), off)
+        cd += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 45, 45, 0, 0, 0, 0, crc, big, big, len(name),
+                          len(extra), 0, 0, 0, 0, big) + name + extra
+    n, cd_off = len(src.infolist()), len(out)
+    out += cd
+    record = len(out)
+    out += struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, n, n, len(cd), cd_off)
+    out += struct.pack("<IIQI", 0x07064B50, 0, record, 1)
+    return out + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF, big, big, 0)
 
 
 def safetensors(tensors):
@@ -55,7 +77,7 @@ def main():
     put("LegacyTorchFuzz", "tiny_legacy.pt", legacy)
     put("ZipTorchFuzz", "tiny_zip.pth", zipped)
     put("ZipTorchFuzz", "tiny_zip_deflated.pth", rezip(zipped, zipfile.ZIP_DEFLATED))
-    put("ZipTorchFuzz", "tiny_zip64.pth", rezip(zipped, zipfile.ZIP_STORED, force_zip64=True))
+    put("ZipTorchFuzz", "tiny_zip64.pth", zip64(zipped))
     put("SafetensorsFuzz", "tiny.safetensors", fixture("tiny.safetensors"))
     put("SafetensorsFuzz", "quantised_layer.safetensors", safetensors([
         ("block1_conv1_W_q", "U8", [64, 3, 3, 3], bytes(i % 16 for i in range(64 * 27))),

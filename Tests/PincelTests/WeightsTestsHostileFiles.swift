@@ -58,6 +58,20 @@ import Testing
         HostileWeights.expectRefusal("compressed data ends early") { _ = try TorchZipArchive(data: bad, path: "cut.pth") }
     }
 
+    @Test func zip64ArchiveLoads() throws {
+        let values: [Float] = [5, 6]
+        let zip = HostileWeights.zip([
+            .init("a/data.pkl", HostileWeights.stateDict("x", numel: 2, size: [2], stride: [1]).data),
+            .init("a/data/0", WeightsTestSupport.le(values)),
+        ], zip64: true)
+        #expect(try TorchZipArchive(data: zip, path: "z64.pth").floats("x") == values)
+        // A zip64 end record pointing past the file is an error, not a trap.
+        var bad = zip
+        let locator = bad.count - 22 - 20
+        bad.replaceSubrange((locator + 8)..<(locator + 16), with: [UInt8](repeating: 0xFF, count: 8))
+        HostileWeights.expectRefusal("too large") { _ = try TorchZipArchive(data: bad, path: "z64.pth") }
+    }
+
     /// Offsets and sizes pointing anywhere (past the end, near 2³²) are errors, never traps.
     @Test func zipFieldsOutOfRange() throws {
         var zip = HostileWeights.zip([.init("a/data.pkl", Self.tinyPickle)])

@@ -79,24 +79,35 @@ enum HostileWeights {
         }
     }
 
-    /// A zip archive, written field by field (so tests can lie in any field).
-    static func zip(_ entries: [ZipEntry]) -> Data {
+    /// A zip archive, written field by field (so tests can lie in any field). With `zip64`,
+    /// sizes and offsets are 0xFFFFFFFF in the directory and given in zip64 extra fields, and
+    /// the end record points to a zip64 end record (as writers do for files over 4 GB).
+    static func zip(_ entries: [ZipEntry], zip64: Bool = false) -> Data {
         func le16(_ v: Int) -> Data { withUnsafeBytes(of: UInt16(truncatingIfNeeded: v).littleEndian) { Data($0) } }
         func le32(_ v: Int) -> Data { withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).littleEndian) { Data($0) } }
+        func le64(_ v: Int) -> Data { withUnsafeBytes(of: UInt64(v).littleEndian) { Data($0) } }
+        let big = 0xFFFF_FFFF
         var out = Data(), directory = Data()
         for e in entries {
             let name = Data(e.name.utf8)
             let offset = out.count
             out += le32(0x0403_4B50) + le16(20) + le16(0) + le16(Int(e.method)) + le32(0) + le32(0)
             out += le32(e.stored.count) + le32(e.declaredSize) + le16(name.count) + le16(0) + name + e.stored
-            directory += le32(0x0201_4B50) + le16(20) + le16(20) + le16(0) + le16(Int(e.method)) + le32(0) + le32(0)
-            directory += le32(e.stored.count) + le32(e.declaredSize) + le16(name.count) + le16(0) + le16(0)
-            directory += le16(0) + le16(0) + le32(0) + le32(offset) + name
+            let extra = zip64 ? le16(1) + le16(24) + le64(e.declaredSize) + le64(e.stored.count) + le64(offset) : Data()
+            directory += le32(0x0201_4B50) + le16(45) + le16(45) + le16(0) + le16(Int(e.method)) + le32(0) + le32(0)
+            directory += le32(zip64 ? big : e.stored.count) + le32(zip64 ? big : e.declaredSize) + le16(name.count)
+            directory += le16(extra.count) + le16(0) + le16(0) + le16(0) + le32(0) + le32(zip64 ? big : offset) + name + extra
         }
         let directoryOffset = out.count
         out += directory
-        out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(entries.count) + le16(entries.count)
-        out += le32(directory.count) + le32(directoryOffset) + le16(0)
+        if zip64 {
+            let record = out.count
+            out += le32(0x0606_4B50) + le64(44) + le16(45) + le16(45) + le32(0) + le32(0)
+            out += le64(entries.count) + le64(entries.count) + le64(directory.count) + le64(directoryOffset)
+            out += le32(0x0706_4B50) + le32(0) + le64(record) + le32(1)
+        }
+        out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(zip64 ? 0xFFFF : entries.count) + le16(zip64 ? 0xFFFF : entries.count)
+        out += le32(zip64 ? big : directory.count) + le32(zip64 ? big : directoryOffset) + le16(0)
         return out
     }
 
