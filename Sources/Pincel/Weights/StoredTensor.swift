@@ -72,6 +72,8 @@ struct StoredTensor {
     }
 
     /// Storage positions (in elements) of every element, row-major; `nil` when contiguous.
+    /// Only meaningful once ``requiredStorageBytes`` is non-nil (then no position exceeds the
+    /// last element, so nothing overflows); the arithmetic wraps rather than trap regardless.
     func elementPositions() -> [Int]? {
         if isContiguous { return nil }
         var positions = [Int]()
@@ -79,7 +81,7 @@ struct StoredTensor {
         var index = [Int](repeating: 0, count: shape.count)
         for _ in 0..<count {
             var p = offset
-            for d in 0..<shape.count { p += index[d] * strides[d] }
+            for d in 0..<shape.count { p = p &+ index[d] &* strides[d] }
             positions.append(p)
             var d = shape.count - 1
             while d >= 0 {
