@@ -9,7 +9,7 @@ DEMO_OUT     ?= out/demo.png
 
 export PINCEL_HOME
 
-.PHONY: all deps weights build test demo bench clean
+.PHONY: all deps weights build test fuzz demo bench clean
 
 all: build
 
@@ -27,6 +27,13 @@ build: deps
 test: deps weights
 	$(SWIFT) build $(SWIFTFLAGS) -Xswiftc -enable-testing
 	$(SWIFT) test $(SWIFTFLAGS) -Xswiftc -enable-testing
+	FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) bash scripts/fuzz.sh
+
+# libFuzzer targets in Fuzz/Targets (see scripts/fuzz.sh); crashes land in .fuzz/artifacts/.
+FUZZ_SECONDS      ?= 300
+TEST_FUZZ_SECONDS ?= 30
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
 
 demo: build weights
 	@mkdir -p $(dir $(DEMO_OUT))
@@ -38,4 +45,4 @@ bench: build weights
 	$(BIN) bench
 
 clean:
-	rm -rf .build out
+	rm -rf .build out .fuzz

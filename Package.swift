@@ -17,11 +17,11 @@ let package = Package(
         .systemLibrary(name: "CVips", path: "Sources/CVips", pkgConfig: "vips",
                        providers: [.apt(["libvips-dev"])]),
         .target(name: "CVipsShim", dependencies: ["CVips"], path: "Sources/CVipsShim"),
+        .systemLibrary(name: "CZlibInflate", path: "Sources/CZlibInflate"),
         .target(
             name: "Pincel",
             dependencies: [
-                "CDNNL", "CVips", "CVipsShim",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "CDNNL", "CVips", "CVipsShim", "CZlibInflate",
             ],
             path: "Sources/Pincel"
         ),

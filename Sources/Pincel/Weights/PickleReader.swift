@@ -13,6 +13,13 @@ struct PickleReader {
         "collections.OrderedDict",
     ]).union(TorchStorageType.allCases.map { "torch.\($0.rawValue)" })
 
+    /// Deepest nesting of containers accepted (a torch state dict needs about 6). Checked as each
+    /// container is built, so a hostile file cannot make parsing, traversal or freeing recurse deeply.
+    static let maxDepth = 64
+    /// Most opcodes executed per pickle (a VGG19 state dict needs a few thousand). Each opcode
+    /// makes at most one value, so this bounds the memory a small hostile file can claim.
+    static let maxOpcodes = 4_000_000
+
     /// Reads one pickle starting at `offset` of `data`; returns the value and the offset after `STOP`.
     static func read(_ data: Data, at offset: Int = 0, path: String) throws -> (value: PickleValue, end: Int) {
         try data.withUnsafeBytes { raw in
@@ -30,6 +37,7 @@ struct PickleReader {
     private var memo: [Int: PickleValue] = [:]
     /// Offset of the opcode being executed (for messages).
     private var opcodeOffset = 0
+    private var opcodeCount = 0
 
     private init(bytes: UnsafeRawBufferPointer, position: Int, path: String) {
         self.bytes = bytes
@@ -45,6 +53,8 @@ struct PickleReader {
         }
         while true {
             opcodeOffset = position
+            opcodeCount += 1
+            guard opcodeCount <= Self.maxOpcodes else { throw malformed("more than \(Self.maxOpcodes) opcodes") }
             let op = try readByte()
             switch op {
             case 0x80: // PROTO
@@ -81,26 +91,35 @@ struct PickleReader {
             case 0x42: stack.append(.bytes(Array(try readBytes(Int(try readUInt(4)))))) // BINBYTES 'B'
             case 0x7D: stack.append(.dict(PickleDict())) // EMPTY_DICT '}'
             case 0x5D: stack.append(.list(PickleList())) // EMPTY_LIST ']'
-            case 0x29: stack.append(.tuple([])) // EMPTY_TUPLE ')'
-            case 0x28: marks.append(stack.count) // MARK '('
-            case 0x74: stack.append(.tuple(try popToMark())) // TUPLE 't'
-            case 0x85: stack.append(.tuple(try pop(count: 1))) // TUPLE1
-            case 0x86: stack.append(.tuple(try pop(count: 2))) // TUPLE2
-            case 0x87: stack.append(.tuple(try pop(count: 3))) // TUPLE3
+            case 0x29: stack.append(.tuple(PickleTuple([]))) // EMPTY_TUPLE ')'
+            case 0x28: // MARK '('
+                guard marks.count < Self.maxDepth else { throw malformed("MARKs nested deeper than \(Self.maxDepth) levels") }
+                marks.append(stack.count)
+            case 0x74: stack.append(try tuple(try popToMark())) // TUPLE 't'
+            case 0x85: stack.append(try tuple(try pop(count: 1))) // TUPLE1
+            case 0x86: stack.append(try tuple(try pop(count: 2))) // TUPLE2
+            case 0x87: stack.append(try tuple(try pop(count: 3))) // TUPLE3
             case 0x61: // APPEND 'a'
                 let item = try pop()
-                try list(at: stack.count - 1).items.append(item)
+                let target = try list(at: stack.count - 1)
+                try adopt([item], into: target)
+                target.items.append(item)
             case 0x65: // APPENDS 'e'
                 let items = try popToMark()
-                try list(at: stack.count - 1).items.append(contentsOf: items)
+                let target = try list(at: stack.count - 1)
+                try adopt(items, into: target)
+                target.items.append(contentsOf: items)
             case 0x73: // SETITEM 's'
                 let value = try pop()
                 let key = try pop()
-                try dict(at: stack.count - 1).entries.append((key, value))
+                let target = try dict(at: stack.count - 1)
+                try adopt([key, value], into: target)
+                target.entries.append((key, value))
             case 0x75: // SETITEMS 'u'
                 let items = try popToMark()
                 guard items.count % 2 == 0 else { throw malformed("SETITEMS with an odd number of values") }
                 let target = try dict(at: stack.count - 1)
+                try adopt(items, into: target)
                 for i in stride(from: 0, to: items.count, by: 2) {
                     target.entries.append((items[i], items[i + 1]))
                 }
@@ -120,7 +139,11 @@ struct PickleReader {
                     throw malformed("STACK_GLOBAL needs two strings")
                 }
                 stack.append(try global(module: m, name: n))
-            case 0x51: stack.append(.persistent(try pop())) // BINPERSID 'Q'
+            case 0x51: // BINPERSID 'Q'
+                let id = try pop()
+                let reference = PicklePersistent(id)
+                try adopt([id], into: reference)
+                stack.append(.persistent(reference))
             case 0x52: // REDUCE 'R'
                 let args = try pop()
                 let callable = try pop()
@@ -129,7 +152,9 @@ struct PickleReader {
                 let state = try pop()
                 guard let top = stack.last else { throw malformed("BUILD on an empty stack") }
                 switch top {
-                case .object(let object): object.state = state
+                case .object(let object):
+                    try adopt([state], into: object)
+                    object.state = state
                 case .dict: break // OrderedDict attributes such as `_metadata` are not needed
                 default: throw malformed("BUILD on a \(top.kindName)")
                 }
@@ -148,17 +173,42 @@ struct PickleReader {
         return .global(module: module, name: name)
     }
 
+    /// Makes `children` part of `parent`: refuses to change a container that is already stored
+    /// elsewhere or to store one in itself (so no cycle exists), and keeps depths within ``maxDepth``.
+    private func adopt(_ children: [PickleValue], into parent: PickleNode) throws {
+        guard !parent.embedded else {
+            throw malformed("a container changed after it was stored in another one (shared mutable structures are not supported)")
+        }
+        for child in children {
+            guard let node = child.node else { continue }
+            guard node !== parent else { throw malformed("a container stored in itself") }
+            node.embedded = true
+            let depth = node.depth + 1
+            guard depth <= Self.maxDepth else { throw malformed("values nested deeper than \(Self.maxDepth) levels") }
+            if depth > parent.depth { parent.depth = depth }
+        }
+    }
+
+    private func tuple(_ items: [PickleValue]) throws -> PickleValue {
+        let tuple = PickleTuple(items)
+        try adopt(items, into: tuple)
+        return .tuple(tuple)
+    }
+
     private func reduce(_ callable: PickleValue, _ args: PickleValue) throws -> PickleValue {
         guard case .global(let module, let name) = callable else {
             throw malformed("REDUCE on a \(callable.kindName), not on a class or function")
         }
-        guard case .tuple(let arguments) = args else { throw malformed("REDUCE arguments are a \(args.kindName), not a tuple") }
+        guard case .tuple(let tuple) = args else { throw malformed("REDUCE arguments are a \(args.kindName), not a tuple") }
+        let arguments = tuple.items
         if module == "collections" && name == "OrderedDict" {
             guard arguments.isEmpty else { throw malformed("OrderedDict built with arguments") }
             return .dict(PickleDict())
         }
         if module == "torch" { throw malformed("storage type torch.\(name) called directly") }
-        return .object(PickleObject(module: module, name: name, args: arguments))
+        let object = PickleObject(module: module, name: name, args: arguments)
+        try adopt(arguments, into: object)
+        return .object(object)
     }
 
     // MARK: - Stack helpers

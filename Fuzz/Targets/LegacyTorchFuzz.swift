@@ -1,0 +1,11 @@
+// fuzz-sources: Sources/Pincel/Weights/*.swift Sources/Pincel/Tensor/Tensor.swift Sources/Pincel/VGG/VGG19Architecture.swift Fuzz/Support/WeightsFuzzSupport.swift
+// The legacy (pre-zip) torch.save reader, its tensors, and the VGG19 loader on top.
+import Foundation
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func legacyTorchFuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    let data = WeightsFuzz.data(bytes, count)
+    WeightsFuzz.check { WeightsFuzz.exercise(try TorchLegacyArchive(data: data, path: "fuzz.pt")) }
+    WeightsFuzz.check { _ = try VGG19Weights.load(data: data, path: "fuzz.pt") }
+    return 0
+}

@@ -1,0 +1,11 @@
+// fuzz-sources: Sources/Pincel/Weights/*.swift Sources/Pincel/Tensor/Tensor.swift Sources/Pincel/VGG/VGG19Architecture.swift Fuzz/Support/WeightsFuzzSupport.swift
+// The zip torch.save reader (zip directory, inflate, pickle, storages) and its tensors.
+import Foundation
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func zipTorchFuzz(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    let data = WeightsFuzz.data(bytes, count)
+    // A small inflate budget keeps each run fast; the limit logic is the same.
+    WeightsFuzz.check { WeightsFuzz.exercise(try TorchZipArchive(data: data, path: "fuzz.pth", inflateBudget: 8 << 20)) }
+    return 0
+}
