@@ -24,6 +24,23 @@ import Testing
         }
     }
 
+    /// A FIFO with no writer or a device such as /dev/zero would block or read without end:
+    /// both are refused before any read.
+    @Test func specialFilesAreRefusedWithoutReading() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pincel-weights-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("w.pth").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let link = folder.appendingPathComponent("zero.pth").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/dev/zero")
+        for (path, kind) in [(fifo, FileKind.namedPipe), (link, .characterDevice), (folder.path, .folder)] {
+            WeightsTestSupport.expectError(.unreadable(path: path, reason: "it is \(kind), not a weights file")) {
+                _ = try VGG19Weights.load(contentsOf: path)
+            }
+        }
+    }
+
     @Test func missingFile() {
         WeightsTestSupport.expectError(.missingFile(path: "/nonexistent/w.pth", origin: "the given path")) {
             _ = try VGG19Weights.load(contentsOf: "/nonexistent/w.pth")

@@ -130,13 +130,17 @@ func openWeightArchive(_ path: String) throws -> TensorArchive {
     try weightArchive(data: readWeightFile(path), path: path)
 }
 
-/// The file's bytes, read into memory (never mapped).
+/// The file's bytes, read into memory (never mapped). Only a regular file is opened: a FIFO,
+/// a device such as `/dev/zero` or a folder is refused before any read could block or run
+/// without end (the same rule as ``ImageIO/checkInputFile(_:)`` for images).
 private func readWeightFile(_ path: String) throws -> Data {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw WeightsError.missingFile(path: path, origin: "the given path")
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+        if errno == ENOENT || errno == ENOTDIR { throw WeightsError.missingFile(path: path, origin: "the given path") }
+        throw WeightsError.unreadable(path: path, reason: String(cString: strerror(errno)))
     }
-    guard !isDirectory.boolValue else { throw WeightsError.unreadable(path: path, reason: "it is a directory") }
+    let kind = FileKind(mode: info.st_mode)
+    guard kind == .regularFile else { throw WeightsError.unreadable(path: path, reason: "it is \(kind), not a weights file") }
     return try WeightsFileReader.read(path)
 }
 

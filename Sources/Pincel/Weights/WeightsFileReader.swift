@@ -16,12 +16,17 @@ enum WeightsFileReader {
     static let maxBytes = 2_000_000_000
 
     static func read(_ path: String) throws -> Data {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: should the path have become a FIFO since the caller's check, the open
+        // cannot block; what was opened is checked again below.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw WeightsError.unreadable(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw WeightsError.unreadable(path: path, reason: String(cString: strerror(errno))) }
-        guard (info.st_mode & S_IFMT) != S_IFDIR else { throw WeightsError.unreadable(path: path, reason: "it is a directory") }
+        let kind = FileKind(mode: info.st_mode)
+        guard kind == .regularFile else { throw WeightsError.unreadable(path: path, reason: "it is \(kind), not a weights file") }
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
         let announced = Int(clamping: info.st_size)
         guard announced <= maxBytes else {
             throw WeightsError.unknownFormat(path: path, reason: "the file has \(announced) bytes, more than any VGG19 weight file")
