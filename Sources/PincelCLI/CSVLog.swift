@@ -78,5 +78,5 @@ final class CSVLog {
 struct CSVLogError: Error, CustomStringConvertible {
     let path: String
     let reason: String
-    var description: String { "--log \(path): could not write the log (\(reason))" }
+    var description: String { OneLine.sanitize("--log \(path): could not write the log (\(reason))") }
 }

@@ -181,6 +181,6 @@ import Testing
 
     @Test func directoryIsUnreadable() throws {
         let dir = try WeightsTestSupport.tempDir()
-        HostileWeights.expectRefusal("it is a directory") { _ = try WeightsFileReader.read(dir.path) }
+        HostileWeights.expectRefusal("it is a folder, not a weights file") { _ = try WeightsFileReader.read(dir.path) }
     }
 }

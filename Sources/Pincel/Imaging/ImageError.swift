@@ -33,7 +33,9 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
     /// Any other libvips failure, with libvips's own message.
     case vips(operation: String, message: String)
 
-    public var description: String {
+    public var description: String { OneLine.sanitize(rawDescription) }
+
+    private var rawDescription: String {
         switch self {
         case .libraryUnavailable(let message):
             return "libvips failed to start (\(message)); check that libvips 8.14 is installed (scripts/install-deps.sh)."

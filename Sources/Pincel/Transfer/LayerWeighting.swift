@@ -14,8 +14,11 @@ public struct WeightedLayer: Sendable, Equatable {
     public static func parseList(_ text: String) throws -> [WeightedLayer] {
         var layers: [WeightedLayer] = []
         for item in text.split(separator: ",", omittingEmptySubsequences: true) {
-            let parts = item.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            let name = parts[0]
+            let parts = item.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let name = parts.first, !name.isEmpty else {
+                throw TransferError.invalidOption("'\(item)' has no layer name; write e.g. relu1_1:0.2")
+            }
             let layer = try VGG19Layer(name: name)
             if case .conv = layer { throw VGGError.preReLUTap(name) }
             var weight: Float = 1
@@ -40,7 +43,9 @@ public enum TransferError: Error, CustomStringConvertible, Equatable {
     case invalidOption(String)
     case nonFinite(iteration: Int)
 
-    public var description: String {
+    public var description: String { OneLine.sanitize(rawDescription) }
+
+    private var rawDescription: String {
         switch self {
         case .invalidOption(let what): return "invalid option: \(what)"
         case .nonFinite(let i):

@@ -82,7 +82,9 @@ public enum VGGError: Error, CustomStringConvertible, Equatable {
     case notRun(String)
     case preReLUTap(String)
 
-    public var description: String {
+    public var description: String { OneLine.sanitize(rawDescription) }
+
+    private var rawDescription: String {
         switch self {
         case .unknownLayer(let n):
             return "unknown VGG19 layer '\(n)'; valid layers: \(VGG19Layer.allNames.joined(separator: ", "))"

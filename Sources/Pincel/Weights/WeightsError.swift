@@ -31,19 +31,7 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable, Sendable {
 
     /// One line of at most about 2000 characters, whatever the file put in names and strings
     /// (control characters are escaped, the middle of an overlong message is elided).
-    public var description: String {
-        var line = ""
-        for scalar in rawDescription.unicodeScalars {
-            if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
-                line += scalar.escaped(asASCII: true)
-            } else {
-                line.unicodeScalars.append(scalar)
-            }
-        }
-        // Names from a hostile file can be megabytes long: keep the start and the advice at the end.
-        guard line.count > 2000 else { return line }
-        return String(line.prefix(1500)) + " … " + String(line.suffix(400))
-    }
+    public var description: String { OneLine.sanitize(rawDescription) }
 
     private var rawDescription: String {
         switch self {

@@ -156,4 +156,20 @@ struct StyleTransferTests {
         #expect(throws: TransferError.self) { try WeightedLayer.parseList("relu1_1:-1") }
         #expect(throws: TransferError.self) { try WeightedLayer.parseList("relu1_1,relu1_1") }
     }
+
+    /// Found by Fuzz/Targets/OptionsFuzz: an item with no name (`:`, `:0.5`) trapped on an
+    /// empty split, and a name holding a newline made a two-line error message.
+    @Test func layerItemsWithoutANameAndOddCharactersAreOneLineErrors() throws {
+        for text in [":", ":0.5", "relu1_1, :2", " : "] {
+            #expect(throws: TransferError.self) { try WeightedLayer.parseList(text) }
+        }
+        do {
+            _ = try WeightedLayer.parseList("relu1_1\r\n\u{1B}[31mred")
+            Issue.record("an unknown layer name was accepted")
+        } catch {
+            let message = String(describing: error)
+            #expect(!message.contains("\n") && !message.contains("\r") && !message.contains("\u{1B}"), "\(message)")
+            #expect(message.contains("\\u{1B}"))
+        }
+    }
 }
