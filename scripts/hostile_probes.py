@@ -101,7 +101,7 @@ def run_probe(binary, probe, work, protected):
     allowed = probe.stderr_lines + (2 if rc == 64 else 0)  # a usage hint may follow a validation error
     if rc != 0 and len(noise) > allowed:
         problems.append(f"{len(noise)} stderr lines: {noise[:3]}")
-    if "unknown" in text.lower() and "error" in text.lower():
+    if "unknown libvips error" in text.lower() or "unknown error" in text.lower():
         problems.append("says 'unknown error'")
     if rss_gib > probe.max_rss_gib and rss_gib > ru_before / 1024 / 1024:
         problems.append(f"peak memory {rss_gib:.1f} GiB")
@@ -199,6 +199,9 @@ def build_probes(work, weights):
     add("reconstruct --size huge", ["reconstruct", "content", "--image", "content.png", "--output", "r.png",
                                     "--size", "9223372036854775807"], 64, timeout=20)
     add("bench --sizes huge", ["bench", "--sizes", "9223372036854775807"], 64, timeout=20)
+    add("--style-layers ':'", run + ["--output", "o.png", "--style-layers", ":"], 64, timeout=20)
+    add("--content-layers with a newline", run + ["--output", "o.png", "--content-layers", "relu4_2\n\x1b[31mred"], 64, timeout=20)
+    add("content path with a newline", ["--content", "no\nsuch.png", "--output", "o.png"] + base, (1, 64), timeout=20)
     # Streams and signals
     add("stderr closed", run + ["--output", "closed.png"], 0, shell_suffix="2>&-", must_exist=["closed.png"])
     add("stderr into head", run + ["--output", "head.png"], 0, shell_suffix="2>&1 | head -c 10 >/dev/null",

@@ -39,7 +39,7 @@ struct BenchCommand: ParsableCommand {
             let parts = item.split(separator: "-").map(String.init)
             guard parts.count == 2, let a = ConvolutionAlgorithm(rawValue: parts[0]),
                   let p = ComputePrecision(rawValue: parts[1]) else {
-                throw ValidationError("--modes: '\(item)' is not one of direct-f32, winograd-f32, direct-bf16, winograd-bf16")
+                throw ValidationError.oneLine("--modes: '\(item)' is not one of direct-f32, winograd-f32, direct-bf16, winograd-bf16")
             }
             return (a, p)
         }

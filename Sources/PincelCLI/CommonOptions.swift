@@ -58,14 +58,14 @@ struct SheetOutputOptions: ParsableArguments {
     func validate() throws {
         let ext = (output as NSString).pathExtension.lowercased()
         guard ["png", "jpg", "jpeg", "webp", "tif", "tiff"].contains(ext) else {
-            throw ValidationError("--output must end in .png, .jpg, .webp or .tif")
+            throw ValidationError.oneLine("--output must end in .png, .jpg, .webp or .tif")
         }
         try bounded(columns, OptionBounds.columns, flag: "--columns")
         try bounded(quality, OptionBounds.quality, flag: "--quality")
         if let keepTiles {
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: keepTiles, isDirectory: &isFolder), !isFolder.boolValue {
-                throw ValidationError("--keep-tiles \(keepTiles) is a file; give a folder")
+                throw ValidationError.oneLine("--keep-tiles \(keepTiles) is a file; give a folder")
             }
         }
     }

@@ -13,7 +13,7 @@ enum InputPreflight {
             do {
                 try ImageIO.checkInputFile(path)
             } catch ImageError.fileNotFound {
-                throw ValidationError("\(flag): no such file: \(path)")
+                throw ValidationError.oneLine("\(flag): no such file: \(path)")
             } catch let error as ImageError {
                 throw FlaggedFileError(flag: flag, error: error)
             }

@@ -17,7 +17,7 @@ enum MemoryCheck {
             (try? estimate($0)) ?? Int.max
         }
         let advice = fits.map { "\(flag) \($0) fits" } ?? "even \(flag) \(sizes.lowerBound) does not fit"
-        throw ValidationError("\(flag) \(size) needs about \(gib(need)) of memory; \(gib(available)) is available; \(advice)")
+        throw ValidationError.oneLine("\(flag) \(size) needs about \(gib(need)) of memory; \(gib(available)) is available; \(advice)")
     }
 
     static func gib(_ bytes: Int) -> String { String(format: "%.1f GiB", Double(bytes) / Double(1 << 30)) }

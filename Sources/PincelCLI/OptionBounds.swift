@@ -43,7 +43,7 @@ enum OptionBounds {
 /// Throws a ValidationError naming `flag` and its range when `value` is outside it.
 func bounded(_ value: Int, _ range: ClosedRange<Int>, flag: String) throws {
     guard range.contains(value) else {
-        throw ValidationError("\(flag) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+        throw ValidationError.oneLine("\(flag) must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
     }
 }
 
@@ -59,11 +59,11 @@ func parsedList<T>(_ text: String, flag: String, expected: String, _ parse: (Str
         .map { $0.trimmingCharacters(in: .whitespaces) }
     let range = OptionBounds.listLength
     guard range.contains(items.count) else {
-        throw ValidationError("\(flag) must list \(range.lowerBound) to \(range.upperBound) \(expected), got \(items.count)")
+        throw ValidationError.oneLine("\(flag) must list \(range.lowerBound) to \(range.upperBound) \(expected), got \(items.count)")
     }
     return try items.map { item in
         guard let value = parse(item) else {
-            throw ValidationError("\(flag): '\(item)' is not valid; give \(expected) separated by commas")
+            throw ValidationError.oneLine("\(flag): '\(item)' is not valid; give \(expected) separated by commas")
         }
         return value
     }

@@ -38,7 +38,7 @@ struct OutputPreflight {
 
     private func writable(_ flag: String, _ path: String, _ mode: OutputCheck.Mode) throws {
         do { try OutputCheck.check(path, mode: mode) } catch {
-            throw ValidationError("\(flag) \(error)")
+            throw ValidationError.oneLine("\(flag) \(error)")
         }
     }
 
@@ -49,7 +49,7 @@ struct OutputPreflight {
             return inputIDs.first { $0.1 == id }?.0
         }
         func refuse(_ flag: String, _ path: String, _ other: String) -> ValidationError {
-            ValidationError("\(flag) \(path) is the same file as \(other); writing it would replace that file. Give another name.")
+            ValidationError.oneLine("\(flag) \(path) is the same file as \(other); writing it would replace that file. Give another name.")
         }
         var outputs = images
         if let log { outputs.append(("--log", log)) }
@@ -85,7 +85,7 @@ struct OutputPreflight {
         var info = stat()
         if stat(folder, &info) == 0 {
             guard info.st_mode & S_IFMT == S_IFDIR else {
-                throw ValidationError("--keep-tiles \(folder) is a file; give a folder")
+                throw ValidationError.oneLine("--keep-tiles \(folder) is a file; give a folder")
             }
             try writable("--keep-tiles", (folder as NSString).appendingPathComponent("01-tile.png"), .replacedAtomically)
             return
@@ -93,7 +93,7 @@ struct OutputPreflight {
         var above = Self.split(folder).folder
         while stat(above, &info) != 0, above != "/", above != "." { above = Self.split(above).folder }
         do { try OutputCheck.check((above as NSString).appendingPathComponent("pincel-tiles.png"), mode: .replacedAtomically) } catch {
-            throw ValidationError("--keep-tiles \(folder): cannot be created (\(above) does not take new files)")
+            throw ValidationError.oneLine("--keep-tiles \(folder): cannot be created (\(above) does not take new files)")
         }
     }
 

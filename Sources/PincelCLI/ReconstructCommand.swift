@@ -11,7 +11,7 @@ struct ReconstructCommand: ParsableCommand {
     )
 
     static func optimizerKind(_ name: String) throws -> OptimizerKind {
-        guard let kind = OptimizerKind(rawValue: name) else { throw ValidationError("--optimizer must be lbfgs or adam") }
+        guard let kind = OptimizerKind(rawValue: name) else { throw ValidationError.oneLine("--optimizer must be lbfgs or adam") }
         return kind
     }
 
@@ -24,7 +24,7 @@ struct ReconstructCommand: ParsableCommand {
     }
 
     static func layerList(_ text: String) throws -> [WeightedLayer] {
-        do { return try WeightedLayer.parseList(text) } catch { throw ValidationError("--layers: \(error)") }
+        do { return try WeightedLayer.parseList(text) } catch { throw ValidationError.oneLine("--layers: \(error)") }
     }
 
     struct Content: ParsableCommand {

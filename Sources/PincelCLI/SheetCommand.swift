@@ -27,14 +27,14 @@ struct SheetCommand: ParsableCommand {
 
         func validate() throws {
             _ = try parsedRatios()
-            guard contentWeight.isFinite, contentWeight > 0 else { throw ValidationError("--content-weight must be positive") }
+            guard contentWeight.isFinite, contentWeight > 0 else { throw ValidationError.oneLine("--content-weight must be positive") }
             try FigureCommandRunner.requireFiles([("--content", content), ("--style", style)], sheet: sheet, weights: common.weights)
         }
 
         func parsedRatios() throws -> [Float] {
             let values = ratios.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
             guard !values.isEmpty, values.allSatisfy({ $0.map { $0.isFinite && $0 > 0 } ?? false }) else {
-                throw ValidationError("--ratios must be positive numbers separated by commas, e.g. 5,5e-2,5e-4")
+                throw ValidationError.oneLine("--ratios must be positive numbers separated by commas, e.g. 5,5e-2,5e-4")
             }
             try bounded(values.count, OptionBounds.listLength, flag: "--ratios (the number of tiles)")
             return values.compactMap { $0 }

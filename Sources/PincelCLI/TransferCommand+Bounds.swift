@@ -8,7 +8,7 @@ extension TransferCommand {
         try bounded(maxPixels, OptionBounds.maxPixels, flag: "--max-pixels")
         try bounded(size, OptionBounds.size, flag: "--size")
         guard size * size <= maxPixels else {  // both bounded: no overflow
-            throw ValidationError("--size \(size) is above the pixel limit (\(maxPixels) pixels; see --max-pixels)")
+            throw ValidationError.oneLine("--size \(size) is above the pixel limit (\(maxPixels) pixels; see --max-pixels)")
         }
         try bounded(iterations, OptionBounds.iterations, flag: "--iterations")
         try bounded(scales, OptionBounds.scales(size: size), flag: "--scales")

@@ -53,14 +53,14 @@ struct TransferCommand: ParsableCommand {
 
     mutating func validate() throws {
         _ = try makeOptions(seed: 0)
-        guard !style.isEmpty else { throw ValidationError("give at least one --style image") }
+        guard !style.isEmpty else { throw ValidationError.oneLine("give at least one --style image") }
         let ext = (output as NSString).pathExtension.lowercased()
         guard ["png", "jpg", "jpeg", "webp", "tif", "tiff"].contains(ext) else {
-            throw ValidationError("--output must end in .png, .jpg, .webp or .tif")
+            throw ValidationError.oneLine("--output must end in .png, .jpg, .webp or .tif")
         }
-        guard outputDepth == 8 || outputDepth == 16 else { throw ValidationError("--output-depth must be 8 or 16") }
+        guard outputDepth == 8 || outputDepth == 16 else { throw ValidationError.oneLine("--output-depth must be 8 or 16") }
         guard outputDepth == 8 || ["png", "tif", "tiff"].contains(ext) else {
-            throw ValidationError("--output-depth 16 needs a .png or .tif output")
+            throw ValidationError.oneLine("--output-depth 16 needs a .png or .tif output")
         }
         try checkFiles(iterations: try makeOptions(seed: 0).iterations)
         try checkMemory()
@@ -71,12 +71,12 @@ struct TransferCommand: ParsableCommand {
         try checkIntegerOptions()
         var o = TransferOptions()
         for (name, v) in [("--content-weight", contentWeight), ("--style-weight", styleWeight), ("--tv-weight", tvWeight)] {
-            guard v.isFinite, v >= 0 else { throw ValidationError("\(name) must be a non-negative number") }
+            guard v.isFinite, v >= 0 else { throw ValidationError.oneLine("\(name) must be a non-negative number") }
         }
         guard styleScale.isFinite, styleScale > 0, styleScale <= 4 else {
-            throw ValidationError("--style-scale must be above 0 and at most 4")
+            throw ValidationError.oneLine("--style-scale must be above 0 and at most 4")
         }
-        if let lr = learningRate { guard lr.isFinite, lr > 0 else { throw ValidationError("--learning-rate must be positive") } }
+        if let lr = learningRate { guard lr.isFinite, lr > 0 else { throw ValidationError.oneLine("--learning-rate must be positive") } }
         o.size = size
         o.iterations = iterations
         o.contentWeight = contentWeight
@@ -85,10 +85,10 @@ struct TransferCommand: ParsableCommand {
         switch tvNorm {
         case "l2": o.tvNorm = .l2
         case "l1": o.tvNorm = .l1(smoothing: 0.01)
-        default: throw ValidationError("--tv-norm must be l1 or l2")
+        default: throw ValidationError.oneLine("--tv-norm must be l1 or l2")
         }
         o.initial = InitialImage(argument: self.`init`)
-        guard let opt = OptimizerKind(rawValue: optimizer) else { throw ValidationError("--optimizer must be lbfgs or adam") }
+        guard let opt = OptimizerKind(rawValue: optimizer) else { throw ValidationError.oneLine("--optimizer must be lbfgs or adam") }
         o.optimizer = opt
         o.learningRate = learningRate
         o.history = history
@@ -99,28 +99,28 @@ struct TransferCommand: ParsableCommand {
         if let styleBlend {
             let ws = styleBlend.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
             guard ws.allSatisfy({ $0 != nil && $0!.isFinite && $0! >= 0 }) else {
-                throw ValidationError("--style-blend must be non-negative numbers separated by commas")
+                throw ValidationError.oneLine("--style-blend must be non-negative numbers separated by commas")
             }
             let weights = ws.compactMap { $0 }
             guard weights.count == style.count else {
-                throw ValidationError("--style-blend has \(weights.count) weights for \(style.count) --style images; give one per style")
+                throw ValidationError.oneLine("--style-blend has \(weights.count) weights for \(style.count) --style images; give one per style")
             }
-            guard weights.reduce(0, +) > 0 else { throw ValidationError("--style-blend weights must not all be zero") }
+            guard weights.reduce(0, +) > 0 else { throw ValidationError.oneLine("--style-blend weights must not all be zero") }
             o.styleBlend = weights
         }
         do { o.contentLayers = try WeightedLayer.parseList(contentLayers) } catch {
-            throw ValidationError("--content-layers: \(error)")
+            throw ValidationError.oneLine("--content-layers: \(error)")
         }
         do { o.styleLayers = try WeightedLayer.parseList(styleLayers) } catch {
-            throw ValidationError("--style-layers: \(error)")
+            throw ValidationError.oneLine("--style-layers: \(error)")
         }
         guard let colors = ColorPreservation(rawValue: preserveColors) else {
-            throw ValidationError("--preserve-colors must be none, luminance, match or yuv")
+            throw ValidationError.oneLine("--preserve-colors must be none, luminance, match or yuv")
         }
         o.colors = colors
-        guard let pool = PoolingMode(rawValue: pooling) else { throw ValidationError("--pooling must be max or avg") }
-        guard let alg = ConvolutionAlgorithm(rawValue: algorithm) else { throw ValidationError("--algorithm must be winograd or direct") }
-        guard let prec = ComputePrecision(rawValue: precision) else { throw ValidationError("--precision must be f32 or bf16") }
+        guard let pool = PoolingMode(rawValue: pooling) else { throw ValidationError.oneLine("--pooling must be max or avg") }
+        guard let alg = ConvolutionAlgorithm(rawValue: algorithm) else { throw ValidationError.oneLine("--algorithm must be winograd or direct") }
+        guard let prec = ComputePrecision(rawValue: precision) else { throw ValidationError.oneLine("--precision must be f32 or bf16") }
         o.network = NetworkOptions(pooling: pool, algorithm: alg, precision: prec, threads: threads,
                                    recomputeEarlyBlocks: recompute.setting)
         o.maxPixels = maxPixels
@@ -128,14 +128,14 @@ struct TransferCommand: ParsableCommand {
         if let its = try parsedScaleIterations() {
             o.scaleIterations = its
             if let scales, scales != its.count {
-                throw ValidationError("--scale-iterations lists \(its.count) scales but --scales is \(scales)")
+                throw ValidationError.oneLine("--scale-iterations lists \(its.count) scales but --scales is \(scales)")
             }
         }
         do {
             let plan = try ScalePlan(size: size, iterations: iterations, scales: o.scales, scaleIterations: o.scaleIterations)
             o.iterations = plan.iterations
         } catch {
-            throw ValidationError("\(error)")
+            throw ValidationError.oneLine("\(error)")
         }
         return o
     }
