@@ -121,6 +121,16 @@ def save_png(x, path):
     Image.fromarray(a, "RGB").save(path)
 
 
+def write_log(path, losses, stamps, start):
+    """iteration, objective (unclamped), seconds of that evaluation."""
+    with open(path, "w") as f:
+        f.write("iteration,objective,seconds\n")
+        previous = start
+        for i, (loss, t) in enumerate(zip(losses, stamps), start=1):
+            f.write(f"{i},{loss:.9g},{t - previous:.4f}\n")
+            previous = t
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", type=int, default=512)
@@ -135,6 +145,8 @@ def main():
     ap.add_argument("--output", help="where to save the result, clamped and rounded to 8 bits (PNG)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--log", help="CSV: iteration,objective,seconds")
+    ap.add_argument("--save-every", type=int, default=0,
+                    help="also save OUTPUT-NNNNN.png (and flush the log) every N evaluations")
     args = ap.parse_args()
     real = args.content is not None
     if real and not (args.style and args.output):
@@ -172,6 +184,11 @@ def main():
         losses.append(loss.item())
         if real and len(losses) % 25 == 0:
             print(f"{len(losses)} {losses[-1]:.6g} {stamps[-1] - start:.1f} s", flush=True)
+        if real and args.save_every > 0 and len(losses) % args.save_every == 0:
+            root, ext = os.path.splitext(args.output)
+            save_png(x, f"{root}-{len(losses):05d}{ext}")
+            if args.log:
+                write_log(args.log, losses, stamps, start)
         return loss
 
     start = time.perf_counter()
@@ -179,10 +196,7 @@ def main():
     per = [b - a for a, b in zip(stamps, stamps[1:])]
     h, w = x.shape[2], x.shape[3]
     if args.log:
-        with open(args.log, "w") as f:
-            f.write("iteration,objective,seconds\n")
-            for i, (l, t) in enumerate(zip(losses, [stamps[0] - start] + per), start=1):
-                f.write(f"{i},{l:.9g},{t:.4f}\n")
+        write_log(args.log, losses, stamps, start)
     if real:
         save_png(x, args.output)
         print(f"final objective (unclamped) {losses[-1]:.6g}; saved {args.output}")
