@@ -79,6 +79,15 @@ public protocol Optimizer: AnyObject {
     /// Move `x` given the objective `value` and `gradient` evaluated at `x`
     /// (`gradient.count == x.count`). The new `x` lies inside ``bounds``.
     func step(_ x: inout [Float], value: Float, gradient: [Float]) throws
+    /// Whether the next ``step(_:value:gradient:)`` with this objective value will reject the
+    /// current point as a failed trial step (and move back towards the point it came from)
+    /// rather than step on from it. Ask before calling `step`; `false` for optimisers that
+    /// never reject (Adam).
+    func rejectsTrial(value: Float) -> Bool
+}
+
+extension Optimizer {
+    public func rejectsTrial(value: Float) -> Bool { false }
 }
 
 extension Optimizer {
