@@ -100,6 +100,25 @@ struct LogRow {
         }
     }
 
+    /// `pincel evaluate` on a transfer's output prints the objective the transfer reported "as saved".
+    @Test func evaluatePrintsTheTransfersSavedObjective() throws {
+        try withTemporaryDirectory { dir in
+            let pair = ["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--size", "48"]
+            let r = try runPincel(pair + ["--iterations", "6", "--seed", "2", "--output", "out.png"], in: dir, timeout: 180)
+            #expect(r.status == 0, "\(r.summary)")
+            let saved = r.stderr.components(separatedBy: "as saved (8-bit) ").dropFirst().first?
+                .split(separator: ";").first.map(String.init)
+            let e = try runPincel(["evaluate"] + pair + ["--image", "out.png"], in: dir, timeout: 120)
+            #expect(e.status == 0, "\(e.summary)")
+            let total = e.stdout.components(separatedBy: "total ").dropFirst().first?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(saved != nil && total == saved, "transfer: \(saved ?? "none"), evaluate: \(e.stdout)")
+            // An image of another size is refused with one line.
+            let wrong = try runPincel(["evaluate"] + pair.dropLast() + ["64", "--image", "out.png"], in: dir, timeout: 120)
+            #expect(wrong.status != 0 && !wrong.looksLikeCrash && wrong.stderr.contains("--image"), "\(wrong.summary)")
+        }
+    }
+
     /// Same seed and arguments (run in two folders, so even the recorded command is equal) → same bytes.
     @Test func sameSeedGivesIdenticalFiles() throws {
         let args = ["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--size", "32",

@@ -429,3 +429,29 @@ func lbfgsRosenbrockReachesMinimum(dimension: Int) throws {
     try lbfgs.step(&z, value: 25, gradient: [6, 8])
     #expect(z == [0, 0])
 }
+
+@Test func minimizeStopsWhenTheWindowedDecreaseIsBelowTheTolerance() throws {
+    // Values 1 + 1/k: the decrease over the last 5 evaluations, (1/(k-5) - 1/k) / (1 + 1/k), first
+    // falls to 1% or below at some k; the run must stop exactly there, and not before with the
+    // tolerance off.
+    func value(_ k: Int) -> Double { 1 + 1 / Double(k) }
+    let expected = try #require((6...1000).first { k in (value(k - 5) - value(k)) / value(k) <= 0.01 })
+    for tolerance: Float in [0.01, 0] {
+        let opt = try Adam(learningRate: 0.1, bounds: nil)
+        var x: [Float] = [1]
+        var k = 0
+        let result = try opt.minimize(x: &x, evaluations: 200,
+                                      tolerance: ConvergenceTolerance(windowedDecrease: tolerance, window: 5)) { _, g in
+            k += 1
+            g[0] = 1
+            return Float(value(k))
+        }
+        if tolerance > 0 {
+            #expect(result.stopReason == .converged)
+            #expect(result.evaluations == expected)
+        } else {
+            #expect(result.stopReason == .evaluationBudget)
+            #expect(result.evaluations == 200)
+        }
+    }
+}
