@@ -18,9 +18,9 @@ for size in $SIZES; do
       flag=""; [ "$mode" = unbounded ] && flag="--unbounded"
       log="$OUT/$name-$size-$mode.csv"
       "$BIN" --content "Examples/$1" --style "Examples/$2" --size "$size" --scales 1 --iterations "$ITERATIONS" \
-        --seed 1 --quiet $flag --log "$log" --output "$OUT/$name-$size-$mode.png" >/dev/null
+        --seed 1 --tolerance 0 --quiet $flag --log "$log" --output "$OUT/$name-$size-$mode.png" >/dev/null
       awk -F, -v name="$name" -v size="$size" -v mode="$mode" '
-        $1 == "saved" { saved = $6; next } NR > 1 { last = $6 }
+        $1 == "# saved" { saved = $6; next } NR > 1 { last = $8 }
         END { printf "%-28s %5d %-10s %12.5g %12.5g %8.2f\n", name, size, mode, last, saved, 100 * (saved - last) / last }' "$log"
     done
   done

@@ -14,8 +14,20 @@ Not part of `make test`: torch is not a dependency of the project. To run it:
     python3 -m venv /tmp/torchenv && /tmp/torchenv/bin/pip install torch numpy
     /tmp/torchenv/bin/python scripts/pytorch_reference.py --size 512 --iterations 30
 
-The content and style images are random (timing does not depend on their values); the weights
-are the real ones, so activations (and any denormals) are as in a real run.
+By default the content and style images are random (timing does not depend on their values);
+the weights are the real ones, so activations (and any denormals) are as in a real run.
+
+With `--content C --style S --output OUT.png` it runs the real pair instead: both images are
+loaded as Pincel loads them (libvips through pyvips when installed: decode, cast to float,
+Lanczos3 to longer side `--size`, clamp to 0..255; Pillow's Lanczos otherwise), the start is
+uniform noise 0..255 (seed `--seed`), torch.optim.LBFGS(history_size=100, lr=1, no line search)
+runs `--iterations` evaluations unbounded (the classic setting), and the result is clamped to
+0..255, rounded to 8 bits and saved as a PNG: the quality target that `pincel evaluate` scores
+with Pincel's own objective. `--log FILE.csv` writes iteration,objective,seconds per evaluation.
+
+    /tmp/torchenv/bin/pip install pyvips pillow
+    /tmp/torchenv/bin/python scripts/pytorch_reference.py --content Examples/astronaut.png \
+        --style Examples/starry_night.jpg --size 512 --iterations 500 --output /tmp/torch_astronaut.png
 """
 import argparse
 import os
@@ -70,6 +82,55 @@ def gram(f):
     return m @ m.t() / (n * h * w)
 
 
+def load_image(path, side):
+    """[1, 3, H, W] float 0..255, resized so the longer side is `side`, as Pincel loads it."""
+    try:
+        import pyvips
+        im = pyvips.Image.new_from_file(path)
+        im = im.autorot()
+        if im.interpretation != "srgb":
+            im = im.colourspace("srgb")
+        if im.bands >= 4:
+            im = im.extract_band(0, n=4).flatten(background=[255, 255, 255])
+        w, h = im.width, im.height
+        if w >= h:
+            nw, nh = side, max(1, round(h * side / w))
+        else:
+            nw, nh = max(1, round(w * side / h)), side
+        im = im.cast("float")
+        if (nw, nh) != (w, h):
+            im = im.resize(nw / w, vscale=nh / h, kernel="lanczos3")
+        a = np.ndarray(buffer=im.write_to_memory(), dtype=np.float32, shape=[im.height, im.width, im.bands])
+    except ImportError:
+        from PIL import Image
+        img = Image.open(path).convert("RGB")
+        w, h = img.size
+        if w >= h:
+            nw, nh = side, max(1, round(h * side / w))
+        else:
+            nw, nh = max(1, round(w * side / h)), side
+        a = np.stack([np.asarray(c.resize((nw, nh), Image.LANCZOS), dtype=np.float32)
+                      for c in (ch.convert("F") for ch in img.split())], axis=-1)
+    a = np.clip(a[:, :, :3], 0, 255)
+    return torch.from_numpy(np.ascontiguousarray(a.transpose(2, 0, 1)))[None]
+
+
+def save_png(x, path):
+    from PIL import Image
+    a = x.detach()[0].clamp(0, 255).round().to(torch.uint8).permute(1, 2, 0).contiguous().numpy()
+    Image.fromarray(a, "RGB").save(path)
+
+
+def write_log(path, losses, stamps, start):
+    """iteration, objective (unclamped), seconds of that evaluation."""
+    with open(path, "w") as f:
+        f.write("iteration,objective,seconds\n")
+        previous = start
+        for i, (loss, t) in enumerate(zip(losses, stamps), start=1):
+            f.write(f"{i},{loss:.9g},{t - previous:.4f}\n")
+            previous = t
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--size", type=int, default=512)
@@ -79,20 +140,35 @@ def main():
     ap.add_argument("--weights", default=os.path.join(
         os.environ.get("PINCEL_HOME", os.path.expanduser("~/.cache/pincel")),
         "vgg19_weights_tf_dim_ordering_tf_kernels_notop_q.bin"))
+    ap.add_argument("--content", help="content image (with --style and --output: a real run)")
+    ap.add_argument("--style", help="style image")
+    ap.add_argument("--output", help="where to save the result, clamped and rounded to 8 bits (PNG)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--log", help="CSV: iteration,objective,seconds")
+    ap.add_argument("--save-every", type=int, default=0,
+                    help="also save OUTPUT-NNNNN.png (and flush the log) every N evaluations")
     args = ap.parse_args()
+    real = args.content is not None
+    if real and not (args.style and args.output):
+        ap.error("--content needs --style and --output")
     torch.set_num_threads(args.threads)
-    torch.manual_seed(1)
+    torch.manual_seed(args.seed)
     ws = weights(args.weights)
     s = args.size
+    if real:
+        content_image, style_image = load_image(args.content, s), load_image(args.style, s)
+    else:
+        content_image, style_image = torch.rand(1, 3, s, s) * 255, torch.rand(1, 3, s, s) * 255
     with torch.no_grad():
-        content = features(ws, torch.rand(1, 3, s, s) * 255)[CONTENT].clone()
-        style = {k: gram(v) for k, v in features(ws, torch.rand(1, 3, s, s) * 255).items() if k in STYLE}
+        content = features(ws, content_image)[CONTENT].clone()
+        style = {k: gram(v) for k, v in features(ws, style_image).items() if k in STYLE}
     if args.channels_last:
         ws = [(w.contiguous(memory_format=torch.channels_last), b) for w, b in ws]
-    x = (torch.rand(1, 3, s, s) * 255).requires_grad_(True)
+    x = (torch.rand(content_image.shape) * 255).requires_grad_(True)
     opt = torch.optim.LBFGS([x], lr=1, max_iter=args.iterations, max_eval=args.iterations,
                             history_size=100, tolerance_grad=-1, tolerance_change=-1)
     stamps = []
+    losses = []
 
     def closure():
         opt.zero_grad()
@@ -105,12 +181,26 @@ def main():
         loss = loss + 1e-3 / 2 * (dx.pow(2).sum() + dy.pow(2).sum())
         loss.backward()
         stamps.append(time.perf_counter())
+        losses.append(loss.item())
+        if real and len(losses) % 25 == 0:
+            print(f"{len(losses)} {losses[-1]:.6g} {stamps[-1] - start:.1f} s", flush=True)
+        if real and args.save_every > 0 and len(losses) % args.save_every == 0:
+            root, ext = os.path.splitext(args.output)
+            save_png(x, f"{root}-{len(losses):05d}{ext}")
+            if args.log:
+                write_log(args.log, losses, stamps, start)
         return loss
 
     start = time.perf_counter()
     opt.step(closure)
     per = [b - a for a, b in zip(stamps, stamps[1:])]
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {s}x{s}, "
+    h, w = x.shape[2], x.shape[3]
+    if args.log:
+        write_log(args.log, losses, stamps, start)
+    if real:
+        save_png(x, args.output)
+        print(f"final objective (unclamped) {losses[-1]:.6g}; saved {args.output}")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {w}x{h}, "
           f"{'channels-last' if args.channels_last else 'NCHW'}, {len(stamps)} evaluations "
           f"in {stamps[-1] - start:.1f} s")
     print(f"seconds per iteration: median {statistics.median(per):.3f}, min {min(per):.3f}, max {max(per):.3f}")

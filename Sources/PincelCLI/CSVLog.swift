@@ -2,12 +2,25 @@ import ArgumentParser
 import Foundation
 import Pincel
 
-/// `--log FILE.csv`: one row per iteration with the elapsed time and each loss term.
+/// `--log FILE.csv`: one numeric row per objective evaluation, so the file plots directly
+/// (pandas, numpy, gnuplot, a spreadsheet):
+///
+///     iteration,scale,side,elapsed_s,content,style,tv,total,rejected
+///
+/// `iteration` counts evaluations over all scales; `scale` is 1 for the smallest size and `side`
+/// its longer side in pixels; `rejected` is 1 when the evaluation was a trial step the optimiser
+/// rejected (its value rose, so it is not on the descent path), else 0. After the run one comment
+/// line gives the terms of the image as saved (8-bit):
+///
+///     # saved,elapsed_s,content,style,tv,total
+///
+/// (`# saved,117.234,1.2e5,...`); CSV readers that skip `#` comments skip it.
 ///
 /// Every write and the close are checked. The first failure (disk full, `/dev/full`, a closed
 /// pipe) stops further writing but not the run; `close()` then throws it, after the image has
 /// been saved, so a lost log is an error (exit 1), never a silent success.
 final class CSVLog {
+    static let header = "iteration,scale,side,elapsed_s,content,style,tv,total,rejected"
     private let path: String
     private var fd: Int32
     private var failure: String?
@@ -25,21 +38,21 @@ final class CSVLog {
         }
         let flags = fcntl(fd, F_GETFL)
         if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
-        write("iteration,elapsed_s,content,style,tv,total\n")
+        write(Self.header + "\n")
     }
 
     deinit { if fd >= 0 { Foundation.close(fd) } }
 
     func append(_ p: TransferProgress) {
         let t = p.terms
-        write(String(format: "%d,%.3f,%.6g,%.6g,%.6g,%.6g\n", p.iteration, p.elapsed, Double(t.content),
-                     Double(t.style), Double(t.tv), Double(t.total)))
+        write(String(format: "%d,%d,%d,%.3f,%.6g,%.6g,%.6g,%.6g,%d\n", p.iteration, p.scale, p.side, p.elapsed,
+                     Double(t.content), Double(t.style), Double(t.tv), Double(t.total), p.rejectedTrial ? 1 : 0))
     }
 
-    /// A last row, `saved`, with the terms of the image as saved (8-bit).
+    /// The closing comment line with the terms of the image as saved (8-bit).
     func appendSaved(_ r: TransferResult) {
         let t = r.quantizedTerms
-        write(String(format: "saved,%.3f,%.6g,%.6g,%.6g,%.6g\n", r.seconds, Double(t.content),
+        write(String(format: "# saved,%.3f,%.6g,%.6g,%.6g,%.6g\n", r.seconds, Double(t.content),
                      Double(t.style), Double(t.tv), Double(t.total)))
     }
 

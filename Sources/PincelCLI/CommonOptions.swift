@@ -26,6 +26,8 @@ struct CommonOptions: ParsableArguments {
         o.iterations = iterations
         o.seed = seed
         o.network.threads = threads
+        // Figure tiles compare settings at equal iterations: no early stop.
+        o.convergenceTolerance = 0
         return o
     }
 

@@ -9,7 +9,7 @@ struct PincelCommand: ParsableCommand {
         abstract: "Neural style transfer (Gatys, Ecker & Bethge) on the CPU.",
         discussion: exitCodes,
         version: PincelInfo.version,
-        subcommands: [TransferCommand.self, BenchCommand.self, ReconstructCommand.self, SheetCommand.self],
+        subcommands: [TransferCommand.self, BenchCommand.self, ReconstructCommand.self, SheetCommand.self, EvaluateCommand.self],
         defaultSubcommand: TransferCommand.self
     )
 

@@ -31,7 +31,10 @@ struct TransferCommand: ParsableCommand {
     @Option(help: "Pooling: max or avg.") var pooling = "max"
     @Option(help: "Colour preservation: none, luminance, match or yuv.") var preserveColors = "none"
     @Option(help: "Save an intermediate image every N iterations (0 = never).") var saveEvery = 0
-    @Option(help: "Write iteration, elapsed seconds and each loss term to this CSV file.") var log: String?
+    @Option(help: "Write one row per evaluation (iteration, scale, side, elapsed seconds, each loss term, rejected trial 0/1) to this CSV file; the saved image's terms follow as a '# saved,...' comment line.")
+    var log: String?
+    @Option(help: "Stop a scale once its objective fell by less than this fraction over the last 20 iterations (0: always run --iterations).")
+    var tolerance: Float = 1e-3
     @Option(help: "Output bits per channel: 8 or 16 (16 for PNG and TIFF).") var outputDepth = 8
     @Option(help: "JPEG / WebP quality, 1-100.") var quality = 92
     @Flag(help: "Let pixels leave 0…255 during optimisation (the classic behaviour).") var unbounded = false
@@ -124,6 +127,10 @@ struct TransferCommand: ParsableCommand {
         o.network = NetworkOptions(pooling: pool, algorithm: alg, precision: prec, threads: threads,
                                    recomputeEarlyBlocks: recompute.setting)
         o.maxPixels = maxPixels
+        guard tolerance.isFinite, tolerance >= 0, tolerance < 1 else {
+            throw ValidationError.oneLine("--tolerance must be at least 0 and below 1 (0 turns the convergence test off)")
+        }
+        o.convergenceTolerance = tolerance
         o.scales = scales
         if let its = try parsedScaleIterations() {
             o.scaleIterations = its

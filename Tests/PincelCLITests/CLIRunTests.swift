@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-/// One row of the `--log` CSV: `iteration,elapsed_s,content,style,tv,total` (`iteration` is `saved` on the last row).
+/// One row of the `--log` CSV: `iteration,scale,side,elapsed_s,content,style,tv,total,rejected`; the
+/// closing `# saved,elapsed_s,content,style,tv,total` comment line becomes a row with `iteration` "saved".
 struct LogRow {
     let iteration: String
     let elapsed: Double
@@ -9,19 +10,34 @@ struct LogRow {
     let style: Double
     let tv: Double
     let total: Double
+    var scale = 0
+    var side = 0
+    var rejected = false
 
-    /// The data rows of the CSV at `path` (the header is checked and dropped).
+    /// The rows of the CSV at `path` (the header is checked and dropped). Every data row must be
+    /// numeric, and only the last line may be the `# saved` comment.
     static func read(_ path: String) throws -> [LogRow] {
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(lines.first == "iteration,elapsed_s,content,style,tv,total", "header: \(lines.first ?? "none")")
-        return lines.dropFirst().compactMap { line in
+        #expect(lines.first == "iteration,scale,side,elapsed_s,content,style,tv,total,rejected", "header: \(lines.first ?? "none")")
+        return lines.dropFirst().enumerated().compactMap { index, line in
             let f = line.split(separator: ",").map(String.init)
-            guard f.count == 6, let e = Double(f[1]), let c = Double(f[2]), let s = Double(f[3]), let t = Double(f[4]),
-                  let total = Double(f[5]) else {
+            if f.first == "# saved" {
+                #expect(index == lines.count - 2, "the # saved line is not the last line")
+                guard f.count == 6, let e = Double(f[1]), let c = Double(f[2]), let s = Double(f[3]), let t = Double(f[4]),
+                      let total = Double(f[5]) else {
+                    Issue.record("malformed saved line: \(line)")
+                    return nil
+                }
+                return LogRow(iteration: "saved", elapsed: e, content: c, style: s, tv: t, total: total)
+            }
+            guard f.count == 9, Int(f[0]) != nil, let scale = Int(f[1]), let side = Int(f[2]), let e = Double(f[3]),
+                  let c = Double(f[4]), let s = Double(f[5]), let t = Double(f[6]), let total = Double(f[7]),
+                  let rejected = Int(f[8]), rejected == 0 || rejected == 1 else {
                 Issue.record("malformed log row: \(line)")
                 return nil
             }
-            return LogRow(iteration: f[0], elapsed: e, content: c, style: s, tv: t, total: total)
+            return LogRow(iteration: f[0], elapsed: e, content: c, style: s, tv: t, total: total,
+                          scale: scale, side: side, rejected: rejected == 1)
         }
     }
 }
@@ -34,7 +50,7 @@ struct LogRow {
         try withTemporaryDirectory { dir in
             try FileManager.default.createDirectory(at: dir.appendingPathComponent("tmp"), withIntermediateDirectories: true)
             let r = try runPincel(["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--size", "64",
-                                   "--iterations", "30", "--seed", "3", "--log", "out.csv", "--output", "tmp/out.png"],
+                                   "--iterations", "30", "--seed", "3", "--tolerance", "0", "--log", "out.csv", "--output", "tmp/out.png"],
                                   in: dir, timeout: 180)
             #expect(r.status == 0 && !r.killedBySignal, "\(r.summary)")
             #expect(!r.looksLikeCrash, "\(r.summary)")
@@ -47,6 +63,14 @@ struct LogRow {
             #expect(rows.dropLast().map(\.iteration) == (1...30).map(String.init))
             #expect(rows.last?.iteration == "saved")
             #expect(rows.allSatisfy { $0.total.isFinite && $0.total > 0 })
+            #expect(rows.dropLast().allSatisfy { $0.scale == 1 && $0.side == 64 })
+            // A rejected trial is one whose value rose above the last accepted value.
+            var accepted = rows[0].total
+            for row in rows.dropFirst().dropLast() {
+                #expect(row.rejected ? row.total >= accepted : row.total <= accepted,
+                        "iteration \(row.iteration) (rejected \(row.rejected)): \(row.total) after \(accepted)")
+                if !row.rejected { accepted = row.total }
+            }
             #expect(rows.dropLast().allSatisfy { abs($0.content + $0.style + $0.tv - $0.total) <= 1e-3 * $0.total },
                     "total is not content + style + tv")
             #expect(zip(rows.dropLast().dropLast(), rows.dropLast().dropFirst()).allSatisfy { $0.elapsed <= $1.elapsed })
@@ -76,6 +100,25 @@ struct LogRow {
         }
     }
 
+    /// `pincel evaluate` on a transfer's output prints the objective the transfer reported "as saved".
+    @Test func evaluatePrintsTheTransfersSavedObjective() throws {
+        try withTemporaryDirectory { dir in
+            let pair = ["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--size", "48"]
+            let r = try runPincel(pair + ["--iterations", "6", "--seed", "2", "--output", "out.png"], in: dir, timeout: 180)
+            #expect(r.status == 0, "\(r.summary)")
+            let saved = r.stderr.components(separatedBy: "as saved (8-bit) ").dropFirst().first?
+                .split(separator: ";").first.map(String.init)
+            let e = try runPincel(["evaluate"] + pair + ["--image", "out.png"], in: dir, timeout: 120)
+            #expect(e.status == 0, "\(e.summary)")
+            let total = e.stdout.components(separatedBy: "total ").dropFirst().first?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(saved != nil && total == saved, "transfer: \(saved ?? "none"), evaluate: \(e.stdout)")
+            // An image of another size is refused with one line.
+            let wrong = try runPincel(["evaluate"] + pair.dropLast() + ["64", "--image", "out.png"], in: dir, timeout: 120)
+            #expect(wrong.status != 0 && !wrong.looksLikeCrash && wrong.stderr.contains("--image"), "\(wrong.summary)")
+        }
+    }
+
     /// Same seed and arguments (run in two folders, so even the recorded command is equal) → same bytes.
     @Test func sameSeedGivesIdenticalFiles() throws {
         let args = ["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--size", "32",
@@ -97,7 +140,7 @@ struct LogRow {
     func signalSavesCurrentImageAndExits130(_ signal: Int32) throws {
         try withTemporaryDirectory { dir in
             let run = try RunningPincel(["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--size", "64",
-                                         "--iterations", "5000", "--seed", "5", "--log", "run.csv", "--output", "out.png"],
+                                         "--iterations", "5000", "--seed", "5", "--tolerance", "0", "--log", "run.csv", "--output", "out.png"],
                                         in: dir)
             let log = dir.appendingPathComponent("run.csv").path
             let deadline = Date().addingTimeInterval(90)

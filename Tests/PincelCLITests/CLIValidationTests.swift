@@ -35,6 +35,8 @@ struct BadOptionCase: CustomTestStringConvertible, Sendable {
         BadOptionCase(name: "non-numeric size", extra: ["--size", "big"], mustContain: ["--size", "big"]),
         BadOptionCase(name: "unknown option", extra: ["--colour", "red"], mustContain: ["--colour"]),
         BadOptionCase(name: "log path is a folder", extra: ["--log", "."], mustContain: ["--log", "cannot be written"]),
+        BadOptionCase(name: "negative tolerance", extra: ["--tolerance", "-0.1"], mustContain: ["--tolerance"]),
+        BadOptionCase(name: "tolerance not below 1", extra: ["--tolerance", "1"], mustContain: ["--tolerance"]),
         BadOptionCase(name: "log folder missing", extra: ["--log", "/nonexistent/run.csv"],
                       mustContain: ["--log", "/nonexistent/run.csv"]),
         BadOptionCase(name: "output folder missing", extra: ["--output", "/nonexistent/dir/out.png"],

@@ -37,10 +37,19 @@ public struct ConvergenceTolerance: Sendable, Equatable {
     public var projectedGradient: Float
     /// `|f_k - f_{k-1}| / max(|f_k|, |f_{k-1}|, 1)` between consecutive evaluations.
     public var relativeValueChange: Float
+    /// `(b_{k-w} - b_k) / max(|b_k|, 1)` where `b_k` is the lowest value in the first `k`
+    /// evaluations and `w` is ``window``: the relative progress over the last `w` evaluations.
+    /// Rejected trial steps do not reset it (they do not change `b`).
+    public var windowedDecrease: Float
+    /// The window of ``windowedDecrease``, in evaluations (at least 1).
+    public var window: Int
 
-    public init(projectedGradient: Float = 0, relativeValueChange: Float = 0) {
+    public init(projectedGradient: Float = 0, relativeValueChange: Float = 0, windowedDecrease: Float = 0,
+                window: Int = 20) {
         self.projectedGradient = projectedGradient
         self.relativeValueChange = relativeValueChange
+        self.windowedDecrease = windowedDecrease
+        self.window = max(1, window)
     }
 }
 
@@ -79,6 +88,15 @@ public protocol Optimizer: AnyObject {
     /// Move `x` given the objective `value` and `gradient` evaluated at `x`
     /// (`gradient.count == x.count`). The new `x` lies inside ``bounds``.
     func step(_ x: inout [Float], value: Float, gradient: [Float]) throws
+    /// Whether the next ``step(_:value:gradient:)`` with this objective value will reject the
+    /// current point as a failed trial step (and move back towards the point it came from)
+    /// rather than step on from it. Ask before calling `step`; `false` for optimisers that
+    /// never reject (Adam).
+    func rejectsTrial(value: Float) -> Bool
+}
+
+extension Optimizer {
+    public func rejectsTrial(value: Float) -> Bool { false }
 }
 
 extension Optimizer {
@@ -126,6 +144,16 @@ extension Optimizer {
         var value: Float = 0
         var best = x            // the lowest evaluated point so far (copied into, never reallocated)
         var bestValue = Float.infinity
+        // bestValues[k % (window + 1)]: the lowest value in the first k evaluations.
+        let window = tolerance.window
+        var bestValues = [Float](repeating: .infinity, count: tolerance.windowedDecrease > 0 ? window + 1 : 0)
+        func copyBest() {
+            best.withUnsafeMutableBufferPointer { b in
+                x.withUnsafeBufferPointer { src in
+                    if let d = b.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) }
+                }
+            }
+        }
         func finish(_ k: Int, _ reason: OptimizationResult.StopReason) -> OptimizationResult {
             guard bestValue < value else {
                 return OptimizationResult(evaluations: k, finalValue: value, stopReason: reason)
@@ -155,13 +183,21 @@ extension Optimizer {
                 if change <= Double(tolerance.relativeValueChange) { return finish(k, .converged) }
             }
             previous = value
-            if value <= bestValue {
-                bestValue = value
-                best.withUnsafeMutableBufferPointer { b in
-                    x.withUnsafeBufferPointer { src in
-                        if let d = b.baseAddress, let s = src.baseAddress { d.update(from: s, count: src.count) }
+            if tolerance.windowedDecrease > 0 {
+                let lowest = min(value, bestValue)
+                bestValues[k % (window + 1)] = lowest
+                if k > window {
+                    let earlier = Double(bestValues[(k - window) % (window + 1)])
+                    let decrease = (earlier - Double(lowest)) / max(abs(Double(lowest)), 1)
+                    if decrease <= Double(tolerance.windowedDecrease) {
+                        if value <= bestValue { bestValue = value; copyBest() }
+                        return finish(k, .converged)
                     }
                 }
+            }
+            if value <= bestValue {
+                bestValue = value
+                copyBest()
             }
             if k == evaluations { break }
             try step(&x, value: value, gradient: gradient)

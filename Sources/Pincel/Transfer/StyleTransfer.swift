@@ -13,6 +13,9 @@ public struct TransferProgress: Sendable {
     public var terms: GatysObjective.Terms
     /// Seconds since optimisation started (targets excluded).
     public var elapsed: Double
+    /// This evaluation was a trial step the optimiser rejects (its value rose; L-BFGS steps
+    /// back towards the point it came from), so its value is not on the descent path.
+    public var rejectedTrial = false
 }
 
 /// What a transfer produced.
@@ -175,13 +178,15 @@ public enum StyleTransfer {
         var interrupted = false
         var evaluations = 0
         do {
-            let result = try optimizer.minimize(x: &x, evaluations: iterations, objective: { v, g in
+            let tolerance = ConvergenceTolerance(windowedDecrease: options.convergenceTolerance,
+                                                 window: options.convergenceWindow)
+            let result = try optimizer.minimize(x: &x, evaluations: iterations, tolerance: tolerance, objective: { v, g in
                 try objective.evaluate(v, gradient: &g)
-            }, onEvaluation: { k, _, v in
+            }, onEvaluation: { k, value, v in
                 evaluations = k
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
                 let keepGoing = progress(TransferProgress(iteration: k, total: iterations, terms: objective.terms,
-                                                          elapsed: elapsed),
+                                                          elapsed: elapsed, rejectedTrial: optimizer.rejectsTrial(value: value)),
                                          { displayable(v, content: content, colors: options.colors) })
                 if !keepGoing { interrupted = true }
                 return keepGoing

@@ -82,6 +82,13 @@ public struct TransferOptions: Sendable {
     public var scales: Int? = nil
     /// Iterations per scale, smallest first (overrides the automatic split).
     public var scaleIterations: [Int]? = nil
+    /// Convergence: a scale ends early once its objective fell by less than this fraction over
+    /// the last ``convergenceWindow`` evaluations (the lowest value so far, so rejected trials do
+    /// not count); `0` runs every scale to its iteration cap. See BENCHMARKS.md, "Convergence
+    /// and defaults", for the measured cost (objective) and saving (time).
+    public var convergenceTolerance: Float = 1e-3
+    /// Evaluations over which ``convergenceTolerance`` measures the progress.
+    public var convergenceWindow = 20
     /// Maximum pixels of an input image.
     public var maxPixels = 100_000_000
 

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Pincel
+
+/// `pincel evaluate --content C --style S --image I --size N`: the objective of an existing image,
+/// the number a transfer prints as "as saved (8-bit)".
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Print the style-transfer objective of an image (content, style, tv, total), as a transfer measures its saved result.",
+        discussion: "The image must have the size the content photo gets at --size. Use the same objective options "
+            + "as the transfer being compared with. " + PincelCommand.exitCodes
+    )
+
+    @Option(help: "The content photo.") var content: String
+    @Option(help: "A style painting (repeat for several).") var style: [String] = []
+    @Option(help: "The image to score (for example a transfer's output).") var image: String
+    @Option(help: "Longer side in pixels, as given to the transfer.") var size = 512
+    @Option(help: "Weight of the content loss.") var contentWeight: Float = 5
+    @Option(help: "Weight of the style loss.") var styleWeight: Float = 100
+    @Option(help: "Weight of the total-variation smoothing.") var tvWeight: Float = 1e-3
+    @Option(help: "Total-variation norm: l1 or l2.") var tvNorm = "l2"
+    @Option(help: "Style image size relative to --size.") var styleScale: Float = 1
+    @Option(help: "Content layers, e.g. relu4_2.") var contentLayers = "relu4_2"
+    @Option(help: "Style layers with optional weights.") var styleLayers = "relu1_1,relu2_1,relu3_1,relu4_1,relu5_1"
+    @Option(help: "Pooling: max or avg.") var pooling = "max"
+    @Option(help: "VGG19 weights file (default: $PINCEL_WEIGHTS, then the cache filled by `make weights`).")
+    var weights: String?
+    @Option(help: "Threads (default: all cores).") var threads: Int?
+
+    func validate() throws {
+        _ = try makeOptions()
+        guard !style.isEmpty else { throw ValidationError.oneLine("give at least one --style image") }
+        for (flag, path) in [("--content", content), ("--image", image)] + style.map({ ("--style", $0) })
+        where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError.oneLine("\(flag): no such file: \(path)")
+        }
+    }
+
+    func makeOptions() throws -> TransferOptions {
+        var o = TransferOptions()
+        guard (32...16384).contains(size) else { throw ValidationError.oneLine("--size must be between 32 and 16384") }
+        for (name, v) in [("--content-weight", contentWeight), ("--style-weight", styleWeight), ("--tv-weight", tvWeight)] {
+            guard v.isFinite, v >= 0 else { throw ValidationError.oneLine("\(name) must be a non-negative number") }
+        }
+        guard styleScale.isFinite, styleScale > 0, styleScale <= 4 else {
+            throw ValidationError.oneLine("--style-scale must be above 0 and at most 4")
+        }
+        if let threads, threads < 1 { throw ValidationError.oneLine("--threads must be at least 1") }
+        o.size = size
+        o.contentWeight = contentWeight
+        o.styleWeight = styleWeight
+        o.tvWeight = tvWeight
+        o.styleScale = styleScale
+        switch tvNorm {
+        case "l2": o.tvNorm = .l2
+        case "l1": o.tvNorm = .l1(smoothing: 0.01)
+        default: throw ValidationError.oneLine("--tv-norm must be l1 or l2")
+        }
+        do { o.contentLayers = try WeightedLayer.parseList(contentLayers) } catch {
+            throw ValidationError.oneLine("--content-layers: \(error)")
+        }
+        do { o.styleLayers = try WeightedLayer.parseList(styleLayers) } catch {
+            throw ValidationError.oneLine("--style-layers: \(error)")
+        }
+        guard let pool = PoolingMode(rawValue: pooling) else { throw ValidationError.oneLine("--pooling must be max or avg") }
+        o.network = NetworkOptions(pooling: pool, threads: threads)
+        return o
+    }
+
+    func run() throws {
+        let options = try makeOptions()
+        let vgg = try VGG19Weights.load(contentsOf: WeightsLocator.resolve(explicit: weights))
+        let contentImage = try ImageIO.load(content, longerSide: size)
+        let styleSide = max(32, Int((Float(size) * styleScale).rounded()))
+        let styles = try style.map { try ImageIO.load($0, longerSide: styleSide) }
+        let picture = try ImageIO.load(image)
+        let (h, w) = (contentImage.shape[1], contentImage.shape[2])
+        guard picture.shape[1] == h, picture.shape[2] == w else {
+            throw ValidationError.oneLine("--image is \(picture.shape[2])x\(picture.shape[1]) but the content at --size \(size) is \(w)x\(h)")
+        }
+        let t = try StyleTransfer.evaluate(image: picture, content: contentImage, styles: styles, weights: vgg, options: options)
+        print(String(format: "content %.6g style %.6g tv %.6g total %.6g", Double(t.content), Double(t.style),
+                     Double(t.tv), Double(t.total)))
+    }
+}
