@@ -29,24 +29,30 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Threads (default: all cores).") var threads: Int?
 
     func validate() throws {
-        _ = try makeOptions()
+        let options = try makeOptions()
         guard !style.isEmpty else { throw ValidationError.oneLine("give at least one --style image") }
-        for (flag, path) in [("--content", content), ("--image", image)] + style.map({ ("--style", $0) })
-        where !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError.oneLine("\(flag): no such file: \(path)")
+        // The same checks as the transfer: each input a readable regular file, and the memory
+        // of the network at --size (one forward and backward pass) within what is available.
+        try InputPreflight.check([("--content", content), ("--image", image)] + style.map { ("--style", $0) })
+        guard let contentFile = try? ImageIO.imageInfo(content),
+              let styleFiles = try? style.map({ try ImageIO.imageInfo($0) }) else { return }
+        try MemoryCheck.require(size: size, sizes: OptionBounds.size) { side in
+            var o = options
+            (o.size, o.scales, o.scaleIterations, o.optimizer) = (side, 1, nil, .adam)
+            return try MemoryEstimate.transfer(contentFile: contentFile, styleFiles: styleFiles, options: o).total
         }
     }
 
     func makeOptions() throws -> TransferOptions {
         var o = TransferOptions()
-        guard (32...16384).contains(size) else { throw ValidationError.oneLine("--size must be between 32 and 16384") }
+        try bounded(size, OptionBounds.size, flag: "--size")
+        if let threads { try bounded(threads, OptionBounds.threads, flag: "--threads") }
         for (name, v) in [("--content-weight", contentWeight), ("--style-weight", styleWeight), ("--tv-weight", tvWeight)] {
             guard v.isFinite, v >= 0 else { throw ValidationError.oneLine("\(name) must be a non-negative number") }
         }
         guard styleScale.isFinite, styleScale > 0, styleScale <= 4 else {
             throw ValidationError.oneLine("--style-scale must be above 0 and at most 4")
         }
-        if let threads, threads < 1 { throw ValidationError.oneLine("--threads must be at least 1") }
         o.size = size
         o.contentWeight = contentWeight
         o.styleWeight = styleWeight
@@ -74,11 +80,14 @@ struct EvaluateCommand: ParsableCommand {
         let contentImage = try ImageIO.load(content, longerSide: size)
         let styleSide = max(32, Int((Float(size) * styleScale).rounded()))
         let styles = try style.map { try ImageIO.load($0, longerSide: styleSide) }
-        let picture = try ImageIO.load(image)
         let (h, w) = (contentImage.shape[1], contentImage.shape[2])
-        guard picture.shape[1] == h, picture.shape[2] == w else {
-            throw ValidationError.oneLine("--image is \(picture.shape[2])x\(picture.shape[1]) but the content at --size \(size) is \(w)x\(h)")
+        // Loaded at the content's size at most (a huge file is never decoded in full); a
+        // different size is then refused below.
+        guard let info = try? ImageIO.imageInfo(image), info.width == w, info.height == h else {
+            let found = (try? ImageIO.imageInfo(image)).map { "\($0.width)x\($0.height)" } ?? "unreadable"
+            throw ValidationError.oneLine("--image is \(found) but the content at --size \(size) is \(w)x\(h)")
         }
+        let picture = try ImageIO.load(image, width: w, height: h)
         let t = try StyleTransfer.evaluate(image: picture, content: contentImage, styles: styles, weights: vgg, options: options)
         print(String(format: "content %.6g style %.6g tv %.6g total %.6g", Double(t.content), Double(t.style),
                      Double(t.tv), Double(t.total)))

@@ -75,4 +75,23 @@ struct OutOfRangeCase: CustomTestStringConvertible, Sendable {
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.png").path))
         }
     }
+
+    /// `evaluate` takes the transfer's checks: bounded numbers, the memory refusal, and inputs
+    /// that are regular files (a FIFO as --image used to be opened by the decoder).
+    @Test func evaluateIsCheckedLikeTheTransfer() throws {
+        try withTemporaryDirectory { dir in
+            let evaluate = ["evaluate", "--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight,
+                            "--image", CLIPaths.astronaut]
+            for extra in [["--size", "9223372036854775807"], ["--threads", "100000"], ["--size", "16384"]] {
+                let r = try runPincel(evaluate + extra, in: dir)
+                #expect(r.status == 64 && !r.killedBySignal && r.errorLines.count == 1, "\(extra): \(r.summary)")
+            }
+            let fifo = dir.appendingPathComponent("image.png").path
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let r = try runPincel(["evaluate", "--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight,
+                                   "--image", fifo, "--size", "48"], in: dir)
+            #expect(r.status == 1 && !r.killedBySignal, "\(r.summary)")
+            #expect((r.errorLines.first ?? "").contains("named pipe"), "\(r.summary)")
+        }
+    }
 }
