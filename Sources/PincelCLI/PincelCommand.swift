@@ -17,7 +17,29 @@ struct PincelCommand: ParsableCommand {
     /// ``ProcessStartup``), then ArgumentParser parses and runs the command.
     static func main() {
         ProcessStartup.prepare()
-        main(nil)
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot(nil)
+        } catch {
+            exitReporting(error)
+        }
+        do {
+            try command.run()
+        } catch {
+            exitReporting(error)
+        }
+        Foundation.exit(0)
+    }
+
+    /// ArgumentParser's reporting, except that an invalid option (exit 64) prints its one-line
+    /// error and the `See 'pincel … --help'` hint, not the whole usage.
+    static func exitReporting(_ error: Error) -> Never {
+        let code = exitCode(for: error)
+        guard code == .validationFailure else { exit(withError: error) }
+        let lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: true)
+        let kept = lines.prefix(1) + lines.dropFirst().filter { $0.contains("See '") }
+        StandardError.write(kept.joined(separator: "\n") + "\n")
+        Foundation.exit(code.rawValue)
     }
 
     /// The exit-code summary shown by `pincel --help` and `pincel transfer --help` (one paragraph).

@@ -55,6 +55,9 @@ struct BadOptionCase: CustomTestStringConvertible, Sendable {
             #expect(r.status == 64 && !r.killedBySignal, "\(r.summary)")
             #expect(!r.looksLikeCrash, "\(r.summary)")
             #expect(r.errorLines.count == 1, "expected one Error: line: \(r.stderr)")
+            // The error and one hint, not the whole usage.
+            let lines = r.stderr.split(separator: "\n")
+            #expect(lines.count == 2 && !r.stderr.contains("Usage:") && (lines.last ?? "").contains("--help"), "\(r.stderr)")
             let line = r.errorLines.first ?? ""
             for word in c.mustContain { #expect(line.contains(word), "'\(word)' missing from: \(line)") }
             #expect(r.stdout.isEmpty)
