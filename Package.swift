@@ -33,9 +33,11 @@ let package = Package(
             ],
             path: "Sources/PincelCLI"
         ),
+        // Helpers shared by both test targets (never a product).
+        .target(name: "PincelTestSupport", path: "Tests/Support"),
         .testTarget(name: "PincelTests",
-                    dependencies: ["Pincel", .product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/PincelTests",
+                    dependencies: ["Pincel", "PincelTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/PincelTests",
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "PincelCLITests", dependencies: ["PincelCLI"], path: "Tests/PincelCLITests"),
+        .testTarget(name: "PincelCLITests", dependencies: ["PincelCLI", "PincelTestSupport"], path: "Tests/PincelCLITests"),
     ]
 )

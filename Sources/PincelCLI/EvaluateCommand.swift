@@ -47,28 +47,9 @@ struct EvaluateCommand: ParsableCommand {
         var o = TransferOptions()
         try bounded(size, OptionBounds.size, flag: "--size")
         if let threads { try bounded(threads, OptionBounds.threads, flag: "--threads") }
-        for (name, v) in [("--content-weight", contentWeight), ("--style-weight", styleWeight), ("--tv-weight", tvWeight)] {
-            guard v.isFinite, v >= 0 else { throw ValidationError.oneLine("\(name) must be a non-negative number") }
-        }
-        guard styleScale.isFinite, styleScale > 0, styleScale <= 4 else {
-            throw ValidationError.oneLine("--style-scale must be above 0 and at most 4")
-        }
         o.size = size
-        o.contentWeight = contentWeight
-        o.styleWeight = styleWeight
-        o.tvWeight = tvWeight
-        o.styleScale = styleScale
-        switch tvNorm {
-        case "l2": o.tvNorm = .l2
-        case "l1": o.tvNorm = .l1(smoothing: 0.01)
-        default: throw ValidationError.oneLine("--tv-norm must be l1 or l2")
-        }
-        do { o.contentLayers = try WeightedLayer.parseList(contentLayers) } catch {
-            throw ValidationError.oneLine("--content-layers: \(error)")
-        }
-        do { o.styleLayers = try WeightedLayer.parseList(styleLayers) } catch {
-            throw ValidationError.oneLine("--style-layers: \(error)")
-        }
+        try ObjectiveFlags(contentWeight: contentWeight, styleWeight: styleWeight, tvWeight: tvWeight, tvNorm: tvNorm,
+                           styleScale: styleScale, contentLayers: contentLayers, styleLayers: styleLayers).apply(to: &o)
         guard let pool = PoolingMode(rawValue: pooling) else { throw ValidationError.oneLine("--pooling must be max or avg") }
         o.network = NetworkOptions(pooling: pool, threads: threads)
         return o

@@ -69,27 +69,19 @@ struct TransferCommand: ParsableCommand {
         try checkMemory()
     }
 
+    var objectiveFlags: ObjectiveFlags {
+        ObjectiveFlags(contentWeight: contentWeight, styleWeight: styleWeight, tvWeight: tvWeight, tvNorm: tvNorm,
+                       styleScale: styleScale, contentLayers: contentLayers, styleLayers: styleLayers)
+    }
+
     /// All transfer settings from the command line; throws ValidationError on bad values.
     func makeOptions(seed: UInt64) throws -> TransferOptions {
         try checkIntegerOptions()
         var o = TransferOptions()
-        for (name, v) in [("--content-weight", contentWeight), ("--style-weight", styleWeight), ("--tv-weight", tvWeight)] {
-            guard v.isFinite, v >= 0 else { throw ValidationError.oneLine("\(name) must be a non-negative number") }
-        }
-        guard styleScale.isFinite, styleScale > 0, styleScale <= 4 else {
-            throw ValidationError.oneLine("--style-scale must be above 0 and at most 4")
-        }
         if let lr = learningRate { guard lr.isFinite, lr > 0 else { throw ValidationError.oneLine("--learning-rate must be positive") } }
+        try objectiveFlags.apply(to: &o)
         o.size = size
         o.iterations = iterations
-        o.contentWeight = contentWeight
-        o.styleWeight = styleWeight
-        o.tvWeight = tvWeight
-        switch tvNorm {
-        case "l2": o.tvNorm = .l2
-        case "l1": o.tvNorm = .l1(smoothing: 0.01)
-        default: throw ValidationError.oneLine("--tv-norm must be l1 or l2")
-        }
         o.initial = InitialImage(argument: self.`init`)
         guard let opt = OptimizerKind(rawValue: optimizer) else { throw ValidationError.oneLine("--optimizer must be lbfgs or adam") }
         o.optimizer = opt
@@ -98,10 +90,9 @@ struct TransferCommand: ParsableCommand {
         o.preconditionLevels = preconditionLevels
         o.bounded = !unbounded
         o.seed = seed
-        o.styleScale = styleScale
         if let styleBlend {
             let ws = styleBlend.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
-            guard ws.allSatisfy({ $0 != nil && $0!.isFinite && $0! >= 0 }) else {
+            guard ws.allSatisfy({ $0.map { $0.isFinite && $0 >= 0 } ?? false }) else {
                 throw ValidationError.oneLine("--style-blend must be non-negative numbers separated by commas")
             }
             let weights = ws.compactMap { $0 }
@@ -110,12 +101,6 @@ struct TransferCommand: ParsableCommand {
             }
             guard weights.reduce(0, +) > 0 else { throw ValidationError.oneLine("--style-blend weights must not all be zero") }
             o.styleBlend = weights
-        }
-        do { o.contentLayers = try WeightedLayer.parseList(contentLayers) } catch {
-            throw ValidationError.oneLine("--content-layers: \(error)")
-        }
-        do { o.styleLayers = try WeightedLayer.parseList(styleLayers) } catch {
-            throw ValidationError.oneLine("--style-layers: \(error)")
         }
         guard let colors = ColorPreservation(rawValue: preserveColors) else {
             throw ValidationError.oneLine("--preserve-colors must be none, luminance, match or yuv")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PincelTestSupport
 
 /// One way of naming an output that must be refused up front.
 struct OutputCase: CustomTestStringConvertible, Sendable {
@@ -100,8 +101,8 @@ struct OutputCase: CustomTestStringConvertible, Sendable {
         try withTemporaryDirectory { dir in
             let folder = dir.appendingPathComponent("ro").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
-            guard CLIMount.mount(folder, options: "ro,size=64k") else { return }
-            defer { CLIMount.unmount(folder) }
+            guard TmpfsMount.mount(folder, options: "ro,size=64k") else { return }
+            defer { TmpfsMount.unmount(folder) }
             for extra in [["--output", "ro/out.png"], ["--output", "out.png", "--log", "ro/log.csv"]] {
                 let r = try runPincel(["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--size", "32",
                                        "--iterations", "2"] + extra, in: dir, timeout: 20)
@@ -125,26 +126,5 @@ struct OutputCase: CustomTestStringConvertible, Sendable {
             #expect((r.errorLines.first ?? "").contains("No space left"), "\(r.stderr)")
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.png").path))
         }
-    }
-}
-
-/// Mounts a tmpfs for a test, where the machine allows it.
-enum CLIMount {
-    static func mount(_ path: String, options: String) -> Bool {
-        run("/bin/mount", ["-t", "tmpfs", "-o", options, "tmpfs", path])
-    }
-
-    static func unmount(_ path: String) { _ = run("/bin/umount", [path]) }
-
-    private static func run(_ tool: String, _ arguments: [String]) -> Bool {
-        guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: tool) else { return false }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
     }
 }

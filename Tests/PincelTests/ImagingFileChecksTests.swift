@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import PincelTestSupport
 @testable import Pincel
 
 /// What a path is, checked before any decoder sees it, and the output checks and temporary
@@ -108,8 +109,8 @@ import Testing
     @Test func fullDiskSaveLeavesNothing() throws {
         let folder = try ImagingFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        guard TinyMount.mount(folder.path, options: "size=12k") else { return }
-        defer { TinyMount.unmount(folder.path) }
+        guard TmpfsMount.mount(folder.path, options: "size=12k") else { return }
+        defer { TmpfsMount.unmount(folder.path) }
         let path = folder.appendingPathComponent("big.png").path
         var noise = Tensor(zeros: [3, 128, 128])
         var state: UInt32 = 1
@@ -188,26 +189,5 @@ enum PNGBytes {
             for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
         }
         return ~crc
-    }
-}
-
-/// Mounts a tmpfs for a test, where the machine allows it.
-enum TinyMount {
-    static func mount(_ path: String, options: String) -> Bool {
-        run("/bin/mount", ["-t", "tmpfs", "-o", options, "tmpfs", path])
-    }
-
-    static func unmount(_ path: String) { _ = run("/bin/umount", [path]) }
-
-    private static func run(_ tool: String, _ arguments: [String]) -> Bool {
-        guard geteuid() == 0, FileManager.default.isExecutableFile(atPath: tool) else { return false }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        do { try process.run() } catch { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
     }
 }
