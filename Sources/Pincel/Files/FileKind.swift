@@ -50,3 +50,43 @@ extension FileIdentity {
         self.inode = inode
     }
 }
+
+/// Opening an input file (an image, the weights) so that no path can block or feed a reader
+/// without end: only what is, with links followed, a regular file is opened, and what was
+/// opened is checked again (the path may be swapped between the two).
+enum RegularFile {
+    enum Problem: Error {
+        case missing
+        case notRegular(FileKind)
+        case failed(String)
+    }
+
+    /// The open descriptor (blocking mode, close-on-exec; the caller closes it) and its status.
+    static func openForReading(_ path: String) throws(Problem) -> (fd: Int32, info: stat) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw .missing }
+            throw .failed(String(cString: strerror(errno)))
+        }
+        let kind = FileKind(mode: info.st_mode)
+        guard kind == .regularFile else { throw .notRegular(kind) }
+        // O_NONBLOCK for the open only: should the path have become a FIFO since the stat,
+        // the open cannot block; fstat then tells what was opened.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw .failed(String(cString: strerror(errno))) }
+        var opened = stat()
+        guard fstat(fd, &opened) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw .failed(reason)
+        }
+        let openedKind = FileKind(mode: opened.st_mode)
+        guard openedKind == .regularFile else {
+            close(fd)
+            throw .notRegular(openedKind)
+        }
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
+        return (fd, opened)
+    }
+}

@@ -183,21 +183,17 @@ extension Optimizer {
                 if change <= Double(tolerance.relativeValueChange) { return finish(k, .converged) }
             }
             previous = value
-            if tolerance.windowedDecrease > 0 {
-                let lowest = min(value, bestValue)
-                bestValues[k % (window + 1)] = lowest
-                if k > window {
-                    let earlier = Double(bestValues[(k - window) % (window + 1)])
-                    let decrease = (earlier - Double(lowest)) / max(abs(Double(lowest)), 1)
-                    if decrease <= Double(tolerance.windowedDecrease) {
-                        if value <= bestValue { bestValue = value; copyBest() }
-                        return finish(k, .converged)
-                    }
-                }
-            }
             if value <= bestValue {
                 bestValue = value
                 copyBest()
+            }
+            if tolerance.windowedDecrease > 0 {
+                bestValues[k % (window + 1)] = bestValue
+                if k > window {
+                    let earlier = Double(bestValues[(k - window) % (window + 1)])
+                    let decrease = (earlier - Double(bestValue)) / max(abs(Double(bestValue)), 1)
+                    if decrease <= Double(tolerance.windowedDecrease) { return finish(k, .converged) }
+                }
             }
             if k == evaluations { break }
             try step(&x, value: value, gradient: gradient)

@@ -127,21 +127,7 @@ private struct NameLookup {
 
 /// Opens `path` with the reader its content calls for.
 func openWeightArchive(_ path: String) throws -> TensorArchive {
-    try weightArchive(data: readWeightFile(path), path: path)
-}
-
-/// The file's bytes, read into memory (never mapped). Only a regular file is opened: a FIFO,
-/// a device such as `/dev/zero` or a folder is refused before any read could block or run
-/// without end (the same rule as ``ImageIO/checkInputFile(_:)`` for images).
-private func readWeightFile(_ path: String) throws -> Data {
-    var info = stat()
-    guard stat(path, &info) == 0 else {
-        if errno == ENOENT || errno == ENOTDIR { throw WeightsError.missingFile(path: path, origin: "the given path") }
-        throw WeightsError.unreadable(path: path, reason: String(cString: strerror(errno)))
-    }
-    let kind = FileKind(mode: info.st_mode)
-    guard kind == .regularFile else { throw WeightsError.unreadable(path: path, reason: "it is \(kind), not a weights file") }
-    return try WeightsFileReader.read(path)
+    try weightArchive(data: WeightsFileReader.read(path), path: path)
 }
 
 /// The reader `data`'s content calls for (`path` names the file in messages).

@@ -10,23 +10,25 @@ private func readFile(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: 
 /// Reads a whole weight file into memory that this process owns.
 ///
 /// The file is never memory-mapped: a file truncated or rewritten while it is being read then
-/// shows up as a short read (an error, or a parse error later), never as SIGBUS.
+/// shows up as a short read (an error, or a parse error later), never as SIGBUS. Only a
+/// regular file is opened (``RegularFile``): a FIFO, a device or a folder is refused unread.
 enum WeightsFileReader {
     /// Largest file accepted (VGG19 with its classifier in float64 is 1.1 GB).
     static let maxBytes = 2_000_000_000
 
     static func read(_ path: String) throws -> Data {
-        // O_NONBLOCK: should the path have become a FIFO since the caller's check, the open
-        // cannot block; what was opened is checked again below.
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { throw WeightsError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        let fd: Int32
+        let info: stat
+        do {
+            (fd, info) = try RegularFile.openForReading(path)
+        } catch .missing {
+            throw WeightsError.missingFile(path: path, origin: "the given path")
+        } catch .notRegular(let kind) {
+            throw WeightsError.unreadable(path: path, reason: "it is \(kind), not a weights file")
+        } catch .failed(let reason) {
+            throw WeightsError.unreadable(path: path, reason: reason)
+        }
         defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw WeightsError.unreadable(path: path, reason: String(cString: strerror(errno))) }
-        let kind = FileKind(mode: info.st_mode)
-        guard kind == .regularFile else { throw WeightsError.unreadable(path: path, reason: "it is \(kind), not a weights file") }
-        let flags = fcntl(fd, F_GETFL)
-        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
         let announced = Int(clamping: info.st_size)
         guard announced <= maxBytes else {
             throw WeightsError.unknownFormat(path: path, reason: "the file has \(announced) bytes, more than any VGG19 weight file")
