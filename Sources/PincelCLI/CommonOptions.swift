@@ -58,12 +58,9 @@ struct SheetOutputOptions: ParsableArguments {
     @Option(help: "JPEG / WebP quality, 1-100.") var quality = 92
 
     func validate() throws {
-        let ext = (output as NSString).pathExtension.lowercased()
-        guard ["png", "jpg", "jpeg", "webp", "tif", "tiff"].contains(ext) else {
-            throw ValidationError.oneLine("--output must end in .png, .jpg, .webp or .tif")
-        }
         try bounded(columns, OptionBounds.columns, flag: "--columns")
         try bounded(quality, OptionBounds.quality, flag: "--quality")
+        try OutputPreflight.checkFormat(output, quality: quality)
         if let keepTiles {
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: keepTiles, isDirectory: &isFolder), !isFolder.boolValue {

@@ -19,11 +19,11 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Weight of the content loss.") var contentWeight: Float = 5
     @Option(help: "Weight of the style loss.") var styleWeight: Float = 100
     @Option(help: "Weight of the total-variation smoothing.") var tvWeight: Float = 1e-3
-    @Option(help: "Total-variation norm: l1 or l2.") var tvNorm = "l2"
+    @Option(help: "Total-variation norm.") var tvNorm: TVNormChoice = .l2
     @Option(help: "Style image size relative to --size.") var styleScale: Float = 1
     @Option(help: "Content layers, e.g. relu4_2.") var contentLayers = "relu4_2"
     @Option(help: "Style layers with optional weights.") var styleLayers = "relu1_1,relu2_1,relu3_1,relu4_1,relu5_1"
-    @Option(help: "Pooling: max or avg.") var pooling = "max"
+    @Option(help: "Pooling.") var pooling: PoolingMode = .max
     @Option(help: "VGG19 weights file (default: $PINCEL_WEIGHTS, then the cache filled by `make weights`).")
     var weights: String?
     @Option(help: "Threads (default: all cores).") var threads: Int?
@@ -50,8 +50,9 @@ struct EvaluateCommand: ParsableCommand {
         o.size = size
         try ObjectiveFlags(contentWeight: contentWeight, styleWeight: styleWeight, tvWeight: tvWeight, tvNorm: tvNorm,
                            styleScale: styleScale, contentLayers: contentLayers, styleLayers: styleLayers).apply(to: &o)
-        guard let pool = PoolingMode(rawValue: pooling) else { throw ValidationError.oneLine("--pooling must be max or avg") }
-        o.network = NetworkOptions(pooling: pool, threads: threads)
+        o.network = NetworkOptions(pooling: pooling, threads: threads)
+        (o.scales, o.iterations) = (1, 1)
+        try validatingSettings { try o.validate(styleCount: max(1, style.count)) }
         return o
     }
 

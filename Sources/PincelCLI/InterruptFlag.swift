@@ -38,4 +38,21 @@ enum InterruptFlag {
         reporter.note("interrupted before the transfer started; nothing was written")
         throw ExitCode(130)
     }
+
+    /// Runs `body` (a transfer) and cancels it when the flag is raised (checked every 50 ms),
+    /// so Ctrl-C stops the run at its next evaluation and `body` returns its current state.
+    static func cancellingOnInterrupt<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                while !isRaised { try await Task.sleep(nanoseconds: 50_000_000) }
+                return nil
+            }
+            while let next = try await group.next() {
+                group.cancelAll()
+                if let value = next { return value }
+            }
+            throw CancellationError()
+        }
+    }
 }

@@ -7,34 +7,27 @@ struct ObjectiveFlags {
     var contentWeight: Float
     var styleWeight: Float
     var tvWeight: Float
-    var tvNorm: String
+    var tvNorm: TVNormChoice
     var styleScale: Float
     var contentLayers: String
     var styleLayers: String
 
-    /// Sets the weights, TV norm, style scale and layers of `o`; throws a one-line
-    /// ValidationError naming the flag.
+    /// Sets the weights, TV norm, style scale and layers of `o` (the library validates the
+    /// values, ``TransferOptions/validate(styleCount:)``); throws a one-line ValidationError
+    /// naming the flag for a layer list that does not parse.
     func apply(to o: inout TransferOptions) throws {
-        for (name, v) in [("--content-weight", contentWeight), ("--style-weight", styleWeight), ("--tv-weight", tvWeight)] {
-            guard v.isFinite, v >= 0 else { throw ValidationError.oneLine("\(name) must be a non-negative number") }
-        }
-        guard styleScale.isFinite, styleScale > 0, styleScale <= 4 else {
-            throw ValidationError.oneLine("--style-scale must be above 0 and at most 4")
-        }
         o.contentWeight = contentWeight
         o.styleWeight = styleWeight
         o.tvWeight = tvWeight
         o.styleScale = styleScale
-        switch tvNorm {
-        case "l2": o.tvNorm = .l2
-        case "l1": o.tvNorm = .l1(smoothing: 0.01)
-        default: throw ValidationError.oneLine("--tv-norm must be l1 or l2")
-        }
-        do { o.contentLayers = try WeightedLayer.parseList(contentLayers) } catch {
-            throw ValidationError.oneLine("--content-layers: \(error)")
-        }
-        do { o.styleLayers = try WeightedLayer.parseList(styleLayers) } catch {
-            throw ValidationError.oneLine("--style-layers: \(error)")
+        o.tvNorm = tvNorm.norm
+        o.contentLayers = try Self.layers(contentLayers, flag: "--content-layers")
+        o.styleLayers = try Self.layers(styleLayers, flag: "--style-layers")
+    }
+
+    static func layers(_ text: String, flag: String) throws -> [WeightedLayer] {
+        do { return try WeightedLayer.parseList(text) } catch TransferError.invalidOption(let what) {
+            throw ValidationError.oneLine("\(flag): \(what)")
         }
     }
 }

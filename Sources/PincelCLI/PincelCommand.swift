@@ -3,7 +3,7 @@ import Foundation
 import Pincel
 
 @main
-struct PincelCommand: ParsableCommand {
+struct PincelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pincel",
         abstract: "Neural style transfer (Gatys, Ecker & Bethge) on the CPU.",
@@ -15,7 +15,7 @@ struct PincelCommand: ParsableCommand {
 
     /// Signals, closed streams and SIGPIPE are set up before anything else runs (see
     /// ``ProcessStartup``), then ArgumentParser parses and runs the command.
-    static func main() {
+    static func main() async {
         ProcessStartup.prepare()
         var command: ParsableCommand
         do {
@@ -24,7 +24,11 @@ struct PincelCommand: ParsableCommand {
             exitReporting(error)
         }
         do {
-            try command.run()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
         } catch {
             exitReporting(error)
         }

@@ -7,7 +7,7 @@ extension TransferCommand {
     /// (`InputPreflight`), then the output, log and intermediate images (`OutputPreflight`).
     func checkFiles(iterations: Int) throws {
         var images = [("--content", content)] + style.map { ("--style", $0) }
-        if case .file(let path) = InitialImage(argument: self.`init`) { images.append(("--init", path)) }
+        if case .image(.file(let path)) = InitialImage(argument: self.`init`) { images.append(("--init", path)) }
         try InputPreflight.check(images)
         var preflight = OutputPreflight(inputs: images + OutputPreflight.weightsFile(weights),
                                         images: [("--output", output)], log: log)

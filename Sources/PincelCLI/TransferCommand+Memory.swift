@@ -4,10 +4,9 @@ import Pincel
 extension TransferCommand {
     /// The memory check (``MemoryCheck``) from the image headers; an image that cannot be read
     /// is left to the run, which reports it.
-    func checkMemory() throws {
+    func checkMemory(_ options: TransferOptions) throws {
         guard let contentFile = try? ImageIO.imageInfo(content),
               let styleFiles = try? style.map({ try ImageIO.imageInfo($0) }) else { return }
-        let options = try makeOptions(seed: 0)
         try MemoryCheck.require(size: size, sizes: OptionBounds.size) { side in
             var o = options
             o.size = side

@@ -26,7 +26,7 @@ struct OutOfRangeCase: CustomTestStringConvertible, Sendable {
         OutOfRangeCase(arguments: transfer + ["--iterations", huge], mustContain: ["--iterations", "1000000"]),
         OutOfRangeCase(arguments: transfer + ["--iterations", "4611686018427387904"], mustContain: ["--iterations", "1000000"]),
         OutOfRangeCase(arguments: transfer + ["--scale-iterations", "\(huge),\(huge)"], mustContain: ["--scale-iterations", "1000000"]),
-        OutOfRangeCase(arguments: transfer + ["--scale-iterations", "600000,600000"], mustContain: ["--scale-iterations", "sum"]),
+        OutOfRangeCase(arguments: transfer + ["--scale-iterations", "600000,600000"], mustContain: ["--scale-iterations", "add up to at most 1000000"]),
         OutOfRangeCase(arguments: transfer + ["--scales", "1000000000"], mustContain: ["--scales", "between 1 and 5"]),
         OutOfRangeCase(arguments: transfer + ["--size", "64", "--scale-iterations", "1,1,1"], mustContain: ["--scale-iterations", "2"]),
         OutOfRangeCase(arguments: transfer + ["--threads", "100000"], mustContain: ["--threads", "between 1 and"]),

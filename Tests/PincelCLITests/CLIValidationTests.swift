@@ -15,9 +15,13 @@ struct BadOptionCase: CustomTestStringConvertible, Sendable {
 @Suite struct CLIValidationTests {
     static let cases: [BadOptionCase] = [
         BadOptionCase(name: "unknown style layer", extra: ["--style-layers", "relu1_1,relu9_9"],
-                      mustContain: ["--style-layers", "relu9_9", "valid layers", "relu5_1"]),
+                      mustContain: ["--style-layers", "relu9_9", "relu1_1 … relu5_4 or pool1 … pool5"]),
+        BadOptionCase(name: "pre-ReLU style layer", extra: ["--style-layers", "conv4_2"],
+                      mustContain: ["--style-layers", "conv4_2", "relu1_1 … relu5_4 or pool1 … pool5"]),
+        BadOptionCase(name: "all style layer weights zero", extra: ["--style-layers", "relu1_1:0,relu2_1:0"],
+                      mustContain: ["--style-layers", "weight above 0"]),
         BadOptionCase(name: "unknown content layer", extra: ["--content-layers", "conv4_9"],
-                      mustContain: ["--content-layers", "conv4_9", "valid layers"]),
+                      mustContain: ["--content-layers", "conv4_9", "relu1_1 … relu5_4"]),
         BadOptionCase(name: "negative style weight (=)", extra: ["--style-weight=-1"],
                       mustContain: ["--style-weight", "non-negative"]),
         BadOptionCase(name: "negative style weight (separate)", extra: ["--style-weight", "-1"],

@@ -16,7 +16,7 @@ struct FigureRunner {
         var figure = Figure(tiles: leading, columns: columns)
         for (k, job) in jobs.enumerated() {
             var start: GatysObjective.Terms?
-            let result = try StyleTransfer.run(content: job.content, styles: job.styles, weights: weights,
+            let result = try TransferEngine.run(content: job.content, styles: job.styles, weights: weights,
                                                options: job.options, initialImage: job.initialImage) { p, image in
                 if start == nil { start = p.terms }
                 return progress(FigureProgress(tile: k + 1, tiles: jobs.count, caption: job.caption, transfer: p), image)

@@ -43,7 +43,7 @@ extension Figures {
         guard options.contentWeight.isFinite, options.contentWeight > 0 else {
             throw FigureError.invalidWeight("the content weight")
         }
-        let initial = try initialImage(for: options, style: style)
+        let initial = try initialImage(for: options, content: content, style: style)
         let jobs = ratios.map { ratio in
             var o = options
             o.styleWeight = options.contentWeight / ratio
@@ -78,7 +78,7 @@ extension Figures {
             var o = options
             o.initial = start
             return FigureRunner.Job(caption: caption, content: content, styles: [style], options: o,
-                                    initialImage: try initialImage(for: o, style: style))
+                                    initialImage: try initialImage(for: o, content: content, style: style))
         }
         let leading = includeInputs ? inputTiles(content: content, style: style) : []
         return try FigureRunner.run(jobs, weights: weights, leading: leading, columns: leading.count + jobs.count,
@@ -101,12 +101,10 @@ extension Figures {
         [FigureTile(caption: "content", image: content), FigureTile(caption: "style", image: style)]
     }
 
-    /// The start image a transfer with `options` needs from the caller (`.style` and `.file`).
-    static func initialImage(for options: TransferOptions, style: Tensor) throws -> Tensor? {
-        switch options.initial {
-        case .style: return style
-        case .file(let path): return try ImageIO.load(path, maxPixels: options.maxPixels)
-        case .noise, .content: return nil
-        }
+    /// The start image a transfer with `options` needs (`.style` and `.image` starts), sized
+    /// as the transfer pipeline sizes it.
+    static func initialImage(for options: TransferOptions, content: Tensor, style: Tensor) throws -> Tensor? {
+        try LoadedImages.initialImage(options.initial, styles: [style], width: content.shape[2],
+                                      height: content.shape[1], maxPixels: options.maxPixels)
     }
 }

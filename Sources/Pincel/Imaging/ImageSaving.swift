@@ -63,6 +63,14 @@ extension ImageIO {
         }
     }
 
+    /// Checks, without writing anything, that `path`'s extension names a format ``save(_:to:options:)``
+    /// writes (.png, .jpg/.jpeg, .webp, .tif/.tiff, any case) and that `options` suit it.
+    /// - Throws: ``ImageError/unsupportedOutputFormat(path:)`` or ``ImageError/invalidSaveOption(path:message:)``.
+    public static func checkSaveOptions(_ options: ImageSaveOptions, path: String) throws {
+        guard let format = OutputFormat(path: path) else { throw ImageError.unsupportedOutputFormat(path: path) }
+        try validate(options, format: format, path: path)
+    }
+
     private static func validate(_ options: ImageSaveOptions, format: OutputFormat, path: String) throws {
         switch options.bitDepth {
         case 8: break

@@ -9,6 +9,18 @@ public struct WeightedLayer: Sendable, Equatable {
         self.weight = weight
     }
 
+    /// The layers a loss can use, as a hint: the post-ReLU outputs and the pooling outputs
+    /// (a pre-ReLU `convB_N` output is not one).
+    public static let accepted = "use relu1_1 … relu5_4 or pool1 … pool5"
+
+    /// Whether `name` is a layer a loss term can use (``accepted``).
+    public static func isLossLayer(_ name: String) -> Bool {
+        switch try? VGG19Layer(name: name) {
+        case .relu, .pool: true
+        case .conv, nil: false
+        }
+    }
+
     /// Parses a comma-separated list such as `relu1_1:0.2,relu2_1,relu3_1`; names are
     /// validated against VGG19 and weights must be finite and non-negative.
     public static func parseList(_ text: String) throws -> [WeightedLayer] {
@@ -19,8 +31,9 @@ public struct WeightedLayer: Sendable, Equatable {
             guard let name = parts.first, !name.isEmpty else {
                 throw TransferError.invalidOption("'\(item)' has no layer name; write e.g. relu1_1:0.2")
             }
-            let layer = try VGG19Layer(name: name)
-            if case .conv = layer { throw VGGError.preReLUTap(name) }
+            guard isLossLayer(name) else {
+                throw TransferError.invalidOption("'\(name)' is not a layer a loss can use; \(accepted)")
+            }
             var weight: Float = 1
             if parts.count == 2 {
                 guard let w = Float(parts[1]), w.isFinite, w >= 0 else {
@@ -40,16 +53,23 @@ public struct WeightedLayer: Sendable, Equatable {
 
 /// Errors of the style-transfer pipeline.
 public enum TransferError: Error, CustomStringConvertible, Equatable {
+    /// A setting outside its range or inconsistent with another; the text completes a sentence
+    /// that starts with the setting's ``TransferSetting/words``: `size` + `must be between 32
+    /// and 16384, got 5`.
+    case invalidSetting(TransferSetting, String)
+    /// Another invalid request (a malformed layer list, a shape that does not fit).
     case invalidOption(String)
+    /// The objective became NaN or infinite at this evaluation.
     case nonFinite(iteration: Int)
 
     public var description: String { OneLine.sanitize(rawDescription) }
 
     private var rawDescription: String {
         switch self {
+        case .invalidSetting(let setting, let reason): return "\(setting.words) \(reason)"
         case .invalidOption(let what): return "invalid option: \(what)"
         case .nonFinite(let i):
-            return "the loss became NaN or infinite at iteration \(i); try a smaller --learning-rate or lower weights (the last finite image was kept)"
+            return "the loss became NaN or infinite at iteration \(i); try a smaller learning rate or lower loss weights (the last finite image was kept)"
         }
     }
 }

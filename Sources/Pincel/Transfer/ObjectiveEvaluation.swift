@@ -1,5 +1,5 @@
 extension StyleTransfer {
-    /// The objective of an image as ``run(content:styles:weights:options:initialImage:progress:)``
+    /// The objective of an image as a transfer
     /// measures its result "as saved": the image is clamped to 0…255 and rounded to 8 bits, then
     /// scored against targets built exactly as at the transfer's last scale (same network settings,
     /// same tap layout, same weights and layers). For comparing any image — another program's

@@ -33,7 +33,7 @@ public struct ScalePlan: Sendable, Equatable {
     }
 
     public init(size: Int, iterations: Int, scales: Int?, scaleIterations: [Int]?) throws {
-        guard size >= 32 else { throw TransferError.invalidOption("the image size \(size) is below 32 px") }
+        guard size >= 32 else { throw TransferError.invalidSetting(.size, "must be at least 32 px, got \(size)") }
         let count: Int
         if let scaleIterations {
             count = scaleIterations.count
@@ -45,26 +45,26 @@ public struct ScalePlan: Sendable, Equatable {
             count = n
         }
         // Checked before anything is allocated from `count`.
-        guard count >= 1 else { throw TransferError.invalidOption("the number of scales must be at least 1") }
+        guard count >= 1 else { throw TransferError.invalidSetting(.scales, "must be at least 1") }
         let most = Self.maximumScales(size: size)
         guard count <= most else {
-            throw TransferError.invalidOption("\(count) scales would shrink \(size) px below 32 px; use at most \(most)")
+            throw TransferError.invalidSetting(scaleIterations == nil ? .scales : .scaleIterations, "would shrink \(size) px below 32 px with \(count) scales; use at most \(most)")
         }
         let sides = (0..<count).reversed().map { size >> $0 }
         let its: [Int]
         if let scaleIterations {
             guard scaleIterations.allSatisfy({ $0 >= 1 }) else {
-                throw TransferError.invalidOption("every scale needs at least 1 iteration")
+                throw TransferError.invalidSetting(.scaleIterations, "must give every scale at least 1 iteration")
             }
             // Each term is bounded first, so the sum cannot overflow.
             guard scaleIterations.allSatisfy({ $0 <= Self.maximumIterations }),
                   scaleIterations.reduce(0, +) <= Self.maximumIterations else {
-                throw TransferError.invalidOption("the scales' iterations must add up to at most \(Self.maximumIterations)")
+                throw TransferError.invalidSetting(.scaleIterations, "must add up to at most \(Self.maximumIterations)")
             }
             its = scaleIterations
         } else {
             guard (1...Self.maximumIterations).contains(iterations) else {
-                throw TransferError.invalidOption("iterations must be between 1 and \(Self.maximumIterations), got \(iterations)")
+                throw TransferError.invalidSetting(.iterations, "must be between 1 and \(Self.maximumIterations), got \(iterations)")
             }
             // count ≤ 63 and iterations ≤ 10⁶: every value below fits comfortably.
             let shares = (0..<count).map { Double(1 << (count - 1 - $0)) }

@@ -6,16 +6,16 @@ public enum InitialImage: Sendable, Equatable {
     case content
     /// The (first) style image, resized to the content's size.
     case style
-    /// An image file, resized to the content's size.
-    case file(String)
+    /// Another image (a file or pixels), resized to the content's size.
+    case image(ImageSource)
 
-    /// Parses `noise`, `content`, `style`, or a path.
+    /// Parses `noise`, `content`, `style`, or a path (any other text).
     public init(argument: String) {
         switch argument {
         case "noise": self = .noise
         case "content": self = .content
         case "style": self = .style
-        default: self = .file(argument)
+        default: self = .image(.file(argument))
         }
     }
 }
@@ -39,7 +39,7 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
 
 /// Every setting of a style transfer. The defaults are the benchmark objective.
 public struct TransferOptions: Sendable {
-    /// Longer side of the content image (and of the result), pixels.
+    /// Longer side of the content image (and of the result), pixels (``TransferLimits/size``).
     public var size = 512
     /// Objective evaluations.
     public var iterations = 1000
@@ -69,7 +69,8 @@ public struct TransferOptions: Sendable {
     }
     /// Keep pixels in 0…255 during optimisation.
     public var bounded = true
-    public var seed: UInt64 = 0
+    /// Seed of the noise start; `nil` draws one (``TransferResult/seed`` reports it).
+    public var seed: UInt64? = nil
     /// Blend weights, one per style image (normalised to sum 1).
     public var styleBlend: [Float]? = nil
     /// Style image longer side = `size * styleScale`.

@@ -56,7 +56,7 @@ struct NumericEdgeTests {
         var options = TransferOptions()
         options.iterations = 50
         var calls = 0
-        let result = try StyleTransfer.run(content: content, styles: [style], weights: StyleTransferTests.weights(),
+        let result = try TransferEngine.run(content: content, styles: [style], weights: StyleTransferTests.weights(),
                                            options: options) { _, _ in calls += 1; return false }
         #expect(calls == 1)
         #expect(result.interrupted)

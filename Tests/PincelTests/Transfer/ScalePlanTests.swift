@@ -35,7 +35,7 @@ struct ScalePlanTests {
         options.scaleIterations = [20, 10]
         options.seed = 2
         var seen: [(Int, Int, Float)] = []
-        let result = try StyleTransfer.run(content: content, styles: [style], weights: StyleTransferTests.weights(),
+        let result = try TransferEngine.run(content: content, styles: [style], weights: StyleTransferTests.weights(),
                                            options: options) { p, image in
             seen.append((p.scale, image().shape[1], p.terms.total)); return true
         }

@@ -27,7 +27,7 @@ struct SeedSweepTests {
                 // Cut the run short: the final values only need to be comparable across seeds.
                 options.convergenceTolerance = 0
                 var values: [Float] = []
-                let result = try StyleTransfer.run(content: content, styles: [style], weights: weights, options: options) { p, _ in
+                let result = try TransferEngine.run(content: content, styles: [style], weights: weights, options: options) { p, _ in
                     values.append(p.terms.total); return true
                 }
                 let first = try #require(values.first)

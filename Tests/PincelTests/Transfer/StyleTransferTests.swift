@@ -21,7 +21,7 @@ struct StyleTransferTests {
         options.iterations = 30
         options.seed = 3
         var values: [Float] = []
-        let result = try StyleTransfer.run(content: content, styles: [style], weights: Self.weights(), options: options) { p, _ in
+        let result = try TransferEngine.run(content: content, styles: [style], weights: Self.weights(), options: options) { p, _ in
             values.append(p.terms.total); return true
         }
         let first = try #require(values.first), last = try #require(values.last)
@@ -40,7 +40,7 @@ struct StyleTransferTests {
         var options = TransferOptions()
         options.iterations = 40
         options.scales = 1
-        let result = try StyleTransfer.run(content: content, styles: [style], weights: Self.weights(), options: options)
+        let result = try TransferEngine.run(content: content, styles: [style], weights: Self.weights(), options: options)
         // Every pixel lies in 0…255, so saving changes it by rounding only.
         #expect(result.image.data.allSatisfy { $0 >= 0 && $0 <= 255 })
         let gap = abs(result.quantizedTerms.total - result.finalTerms.total) / result.finalTerms.total
@@ -59,7 +59,7 @@ struct StyleTransferTests {
         options.scales = 1
         options.initial = .content
         var values: [Float] = []
-        let result = try StyleTransfer.run(content: content, styles: [style], weights: Self.weights(), options: options) { p, _ in
+        let result = try TransferEngine.run(content: content, styles: [style], weights: Self.weights(), options: options) { p, _ in
             values.append(p.terms.total); return true
         }
         let first = try #require(values.first)
@@ -77,7 +77,7 @@ struct StyleTransferTests {
         options.iterations = 60
         options.seed = 5
         var styleLoss: [Float] = []
-        _ = try StyleTransfer.run(content: content, styles: [style], weights: Self.weights(), options: options) { p, _ in
+        _ = try TransferEngine.run(content: content, styles: [style], weights: Self.weights(), options: options) { p, _ in
             styleLoss.append(p.terms.style); return true
         }
         let first = try #require(styleLoss.first), last = try #require(styleLoss.last)
@@ -91,7 +91,7 @@ struct StyleTransferTests {
         var options = TransferOptions()
         options.iterations = 10
         options.colors = .luminance
-        let result = try StyleTransfer.run(content: content, styles: [style], weights: Self.weights(), options: options)
+        let result = try TransferEngine.run(content: content, styles: [style], weights: Self.weights(), options: options)
         let a = ColorSpace.yuv(fromRGB: result.image), b = ColorSpace.yuv(fromRGB: content)
         let hw = content.count / 3
         var chroma = 0.0, luma = 0.0
@@ -107,7 +107,7 @@ struct StyleTransferTests {
         let content = try Self.example("astronaut.png", side: 32)
         var options = TransferOptions()
         options.iterations = 100
-        let result = try StyleTransfer.run(content: content, styles: [content], weights: Self.weights(), options: options) { p, _ in
+        let result = try TransferEngine.run(content: content, styles: [content], weights: Self.weights(), options: options) { p, _ in
             p.iteration < 4
         }
         #expect(result.interrupted)
@@ -152,7 +152,14 @@ struct StyleTransferTests {
     @Test func layerListsParseWeightsAndRejectBadNames() throws {
         let layers = try WeightedLayer.parseList("relu1_1:0.2,relu2_1")
         #expect(layers == [WeightedLayer(name: "relu1_1", weight: 0.2), WeightedLayer(name: "relu2_1", weight: 1)])
-        #expect(throws: VGGError.self) { try WeightedLayer.parseList("relu9_1") }
+        // One accepted set for every loss: ReLU and pooling outputs; unknown and pre-ReLU names
+        // are refused with the same hint.
+        #expect(try WeightedLayer.parseList("pool4").map(\.name) == ["pool4"])
+        for bad in ["relu9_1", "conv4_2", "pool6"] {
+            #expect(throws: TransferError.invalidOption("'\(bad)' is not a layer a loss can use; \(WeightedLayer.accepted)")) {
+                try WeightedLayer.parseList(bad)
+            }
+        }
         #expect(throws: TransferError.self) { try WeightedLayer.parseList("relu1_1:-1") }
         #expect(throws: TransferError.self) { try WeightedLayer.parseList("relu1_1,relu1_1") }
     }

@@ -18,24 +18,10 @@ public struct TransferProgress: Sendable {
     public var rejectedTrial = false
 }
 
-/// What a transfer produced.
-public struct TransferResult: Sendable {
-    /// The result, RGB `[3, H, W]` at the content's size, 0…255 (not yet quantised).
-    public var image: Tensor
-    /// Objective terms at the last evaluation (the optimiser's own value).
-    public var finalTerms: GatysObjective.Terms
-    /// Objective terms of the optimised image rounded to 8 bits and clamped to 0…255,
-    /// i.e. as it will be saved.
-    public var quantizedTerms: GatysObjective.Terms
-    public var iterations: Int
-    /// True when the caller stopped the run (Ctrl-C).
-    public var interrupted: Bool
-    /// Seconds spent optimising.
-    public var seconds: Double
-}
-
-/// Gatys, Ecker & Bethge's neural style transfer, coarse to fine.
-public enum StyleTransfer {
+/// The optimisation of Gatys, Ecker & Bethge's objective, coarse to fine, on images already
+/// loaded and sized: the synchronous core under ``StyleTransfer``, which loads the images,
+/// validates the settings and runs this on its own thread.
+enum TransferEngine {
     /// Runs a transfer on images already loaded and sized.
     ///
     /// With several scales (see ``ScalePlan``) the transfer first runs on the images
@@ -51,9 +37,9 @@ public enum StyleTransfer {
     ///   - progress: called after every evaluation with the state and a function that gives
     ///     the current image as RGB at the current scale; return `false` to stop (the
     ///     current image is kept).
-    public static func run(content: Tensor, styles: [Tensor], weights: VGG19Weights, options: TransferOptions,
-                           initialImage: Tensor? = nil,
-                           progress: (TransferProgress, @escaping () -> Tensor) -> Bool = { _, _ in true }) throws -> TransferResult {
+    static func run(content: Tensor, styles: [Tensor], weights: VGG19Weights, options: TransferOptions,
+                    initialImage: Tensor? = nil,
+                    progress: (TransferProgress, @escaping @Sendable () -> Tensor) -> Bool = { _, _ in true }) throws -> TransferResult {
         guard content.shape.count == 3, content.shape[0] == 3 else {
             throw VGGError.badShape(expected: [3, -1, -1], got: content.shape, what: "content image")
         }
@@ -91,16 +77,21 @@ public enum StyleTransfer {
             // L-BFGS's curvature scale carries over: the objective is a mean over pixels, so its
             // Hessian shrinks (and the inverse-curvature scale grows) with the pixel count.
             let curvature = outcome.inverseCurvature.map { $0 * Double(start.count) / Double(x.count) }
-            outcome = try optimise(content: current, styles: scaledStyles, start: start, network: network,
-                                   options: options, iterations: step.iterations, measureQuantized: last,
-                                   inverseCurvature: curvature, clock: clock) { p, image in
-                var p = p
-                p.iteration += done
-                p.total = plan.iterations
-                p.scale = k + 1
-                p.scales = plan.steps.count
-                p.side = step.side
-                return progress(p, image)
+            do {
+                outcome = try optimise(content: current, styles: scaledStyles, start: start, network: network,
+                                       options: options, iterations: step.iterations, measureQuantized: last,
+                                       inverseCurvature: curvature, clock: clock) { p, image in
+                    var p = p
+                    p.iteration += done
+                    p.total = plan.iterations
+                    p.scale = k + 1
+                    p.scales = plan.steps.count
+                    p.side = step.side
+                    return progress(p, image)
+                }
+            } catch let failure as ScaleFailure {
+                throw try TransferFailure(failure, evaluationsBefore: done, terms: outcome.terms, plan: plan,
+                                          content: content, options: options, clock: clock)
             }
             x = outcome.x
             done += outcome.evaluations
@@ -111,8 +102,9 @@ public enum StyleTransfer {
             image = try ImageIO.resize(image, width: width, height: height)
             image.data = image.data.map { min(max($0, 0), 255) }
         }
+        let stop: TransferResult.Stop = outcome.interrupted ? .cancelled : outcome.converged ? .converged : .completed
         return TransferResult(image: image, finalTerms: outcome.terms, quantizedTerms: outcome.quantized,
-                              iterations: done, interrupted: outcome.interrupted,
+                              iterations: done, plannedIterations: plan.iterations, seed: options.seed ?? 0, stop: stop,
                               seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
     }
 
@@ -122,6 +114,8 @@ public enum StyleTransfer {
         var quantized: GatysObjective.Terms
         var evaluations: Int
         var interrupted: Bool
+        /// The convergence test ended this scale before its iteration cap.
+        var converged = false
         /// L-BFGS's final inverse-curvature scale (`nil` for Adam).
         var inverseCurvature: Double? = nil
         var height = 0
@@ -152,7 +146,7 @@ public enum StyleTransfer {
     static func optimise(content: Tensor, styles: [Tensor], start: [Float], network: VGG19Network,
                          options: TransferOptions, iterations: Int, measureQuantized: Bool,
                          inverseCurvature: Double? = nil, clock: UInt64,
-                         progress: (TransferProgress, @escaping () -> Tensor) -> Bool) throws -> ScaleOutcome {
+                         progress: (TransferProgress, @escaping @Sendable () -> Tensor) -> Bool) throws -> ScaleOutcome {
         let (height, width) = (content.shape[1], content.shape[2])
         let contentLuma = ColorSpace.luminance(content)
         let targetContent = options.colors == .luminance ? contentLuma : content
@@ -177,6 +171,7 @@ public enum StyleTransfer {
         var x = start
         var interrupted = false
         var evaluations = 0
+        var converged = false
         do {
             let tolerance = ConvergenceTolerance(windowedDecrease: options.convergenceTolerance,
                                                  window: options.convergenceWindow)
@@ -192,14 +187,14 @@ public enum StyleTransfer {
                 return keepGoing
             })
             evaluations = result.evaluations
+            converged = result.stopReason == .converged
             if result.returnedEarlierPoint {
                 // The last trial was worse and `x` is the best earlier point: refresh the terms.
                 var scratch = [Float](repeating: 0, count: x.count)
                 _ = try objective.evaluate(x, gradient: &scratch)
             }
         } catch OptimizerError.nonFiniteValue(let k, _) {
-            throw TransferFailure(error: .nonFinite(iteration: k),
-                                  lastImage: displayable(x, content: content, colors: options.colors))
+            throw ScaleFailure(iteration: k, lastImage: displayable(x, content: content, colors: options.colors))
         }
         let terms = objective.terms
         var quantizedTerms = terms
@@ -211,7 +206,7 @@ public enum StyleTransfer {
             quantizedTerms = objective.terms
         }
         return ScaleOutcome(x: x, terms: terms, quantized: quantizedTerms, evaluations: evaluations,
-                            interrupted: interrupted, inverseCurvature: (optimizer as? LBFGS)?.inverseCurvature,
+                            interrupted: interrupted, converged: converged, inverseCurvature: (optimizer as? LBFGS)?.inverseCurvature,
                             height: height, width: width)
     }
 
@@ -227,22 +222,39 @@ public enum StyleTransfer {
         }
         switch options.initial {
         case .noise:
-            var rng = SeededRandom(seed: options.seed)
+            var rng = SeededRandom(seed: options.seed ?? 0)
             return (0..<(channels * height * width)).map { _ in Float(127.5 + 16 * rng.gaussian()) }
         case .content:
             return try prepared(content)
-        case .style, .file:
+        case .style, .image:
             guard let initialImage else { throw TransferError.invalidOption("the initial image was not given") }
             return try prepared(initialImage)
         }
     }
 }
 
-/// A failed transfer that still has an image worth saving (the last finite one).
-public struct TransferFailure: Error, CustomStringConvertible {
-    public var error: TransferError
-    public var lastImage: Tensor
-    public var description: String { error.description }
+/// A scale whose objective became NaN or infinite, with its last finite image (scale size).
+struct ScaleFailure: Error {
+    var iteration: Int
+    var lastImage: Tensor
+}
+
+extension TransferFailure {
+    /// The run's failure from a scale's: the last finite image brought to the content's size and
+    /// clamped, evaluations counted over all scales.
+    init(_ failure: ScaleFailure, evaluationsBefore done: Int, terms: GatysObjective.Terms, plan: ScalePlan,
+         content: Tensor, options: TransferOptions, clock: UInt64) throws {
+        var image = failure.lastImage
+        if image.shape != content.shape {
+            image = try ImageIO.resize(image, width: content.shape[2], height: content.shape[1])
+        }
+        image.data = image.data.map { $0.isFinite ? min(max($0, 0), 255) : 0 }
+        let partial = TransferResult(image: image, finalTerms: terms, quantizedTerms: terms,
+                                     iterations: done + failure.iteration, plannedIterations: plan.iterations,
+                                     seed: options.seed ?? 0, stop: .failed,
+                                     seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
+        self.init(error: .nonFinite(iteration: done + failure.iteration), partialResult: partial)
+    }
 }
 
 /// Reproducible random numbers (SplitMix64 with Box–Muller Gaussians).

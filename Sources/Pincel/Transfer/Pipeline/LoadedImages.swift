@@ -1,0 +1,37 @@
+/// A request's images, decoded and sized as the engine takes them.
+struct LoadedImages {
+    /// RGB `[3, H, W]`, longer side ``TransferOptions/size``.
+    var content: Tensor
+    /// RGB, longer side `size · styleScale` (at least 32 px).
+    var styles: [Tensor]
+    /// The start image at the content's size, for `.style` and `.image` starts.
+    var initial: Tensor?
+
+    init(_ request: TransferRequest, maxPixels: Int) throws {
+        let options = request.options
+        content = try request.content.load(longerSide: options.size, maxPixels: maxPixels, setting: .content)
+        let styleSide = Self.styleSide(size: options.size, styleScale: options.styleScale)
+        styles = try request.styles.map { try $0.load(longerSide: styleSide, maxPixels: maxPixels, setting: .styles) }
+        initial = try Self.initialImage(options.initial, styles: styles, width: content.shape[2],
+                                        height: content.shape[1], maxPixels: maxPixels)
+    }
+
+    /// The style images' longer side for a result of `size` pixels.
+    static func styleSide(size: Int, styleScale: Float) -> Int {
+        max(32, Int((Float(size) * styleScale).rounded()))
+    }
+
+    /// The start image a `.style` or `.image` start needs, at `width` x `height` (`nil` for
+    /// noise and content starts, which the engine makes itself).
+    static func initialImage(_ initial: InitialImage, styles: [Tensor], width: Int, height: Int,
+                             maxPixels: Int) throws -> Tensor? {
+        switch initial {
+        case .noise, .content: return nil
+        case .style:
+            guard let first = styles.first else { throw TransferError.invalidSetting(.styles, "must hold at least one image") }
+            return try ImageIO.resize(first, width: width, height: height)
+        case .image(let source):
+            return try source.load(width: width, height: height, maxPixels: maxPixels, setting: .initialImage)
+        }
+    }
+}

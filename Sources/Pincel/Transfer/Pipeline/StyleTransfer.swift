@@ -1,0 +1,123 @@
+import Foundation
+import Synchronization
+
+/// A neural style transfer (Gatys, Ecker & Bethge, arXiv:1508.06576): the whole pipeline from
+/// image sources to the result, validated once, run off the caller's thread, cancellable.
+///
+/// ```swift
+/// let weights = try VGG19Weights.load(contentsOf: try WeightsLocator.resolve(explicit: nil))
+/// var options = TransferOptions()
+/// options.size = 256
+/// let transfer = try StyleTransfer(
+///     TransferRequest(content: .file("photo.jpg"), styles: [.file("painting.jpg")], options: options),
+///     weights: weights)
+/// let result = try await transfer.run { event in
+///     if let p = event.progress { print(p.iteration, p.total, p.terms.total) }
+/// }
+/// try ImageIO.save(result.image, to: "result.png")
+/// ```
+///
+/// The run loads the images (``TransferRequest``), then optimises on a thread of its own (the
+/// work is long and blocking, so it does not occupy Swift's cooperative pool). Cancelling the
+/// awaiting task stops it at the next objective evaluation; the result then holds the image as
+/// it was (``TransferResult/Stop/cancelled``).
+///
+/// Process-wide state: oneDNN's thread count is applied per network on the thread that
+/// computes (see ``NetworkOptions/threads``); libvips' cache and concurrency settings are
+/// process-wide and set once by Pincel. Several transfers may run at once; they share the
+/// cores.
+public struct StyleTransfer: Sendable {
+    public let request: TransferRequest
+    public let weights: VGG19Weights
+
+    /// Checks the request's settings (``TransferOptions/validate(styleCount:)``); loads nothing.
+    ///
+    /// - Throws: ``TransferError/invalidSetting(_:_:)`` for the first bad setting.
+    public init(_ request: TransferRequest, weights: VGG19Weights) throws {
+        try request.validate()
+        self.request = request
+        self.weights = weights
+    }
+
+    /// Runs the transfer.
+    ///
+    /// - Parameter onEvent: called on the transfer's thread with each event, in order; keep it
+    ///   short (it delays the next evaluation). For a consumer in another task, use ``events()``.
+    /// - Returns: the result; ``TransferResult/stop`` says whether it completed, converged or
+    ///   was cancelled.
+    /// - Throws: `CancellationError` when cancelled before the first evaluation (no image yet);
+    ///   ``TransferFailure`` (with the last finite image) when the objective became NaN
+    ///   or infinite; ``ImageError`` for an image that cannot be read; ``TransferError``,
+    ///   ``VGGError`` for a request the network cannot run.
+    public func run(onEvent: @escaping @Sendable (TransferEvent) -> Void = { _ in }) async throws -> TransferResult {
+        let stop = StopSignal()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<TransferResult, Error>) in
+                let thread = Thread {
+                    continuation.resume(with: Result { try self.runBlocking(stop: stop, onEvent: onEvent) })
+                }
+                thread.name = "pincel-transfer"
+                thread.stackSize = Self.stackBytes
+                thread.start()
+            }
+        } onCancel: {
+            stop.raise()
+        }
+    }
+
+    /// The run as an asynchronous sequence: every ``TransferEvent``, then ``TransferOutcome/finished(_:)``
+    /// with the result. Iterating starts the run; ending the iteration (or cancelling its task)
+    /// cancels it. A consumer that falls behind gets the newest events (at most 64 wait).
+    public func events() -> AsyncThrowingStream<TransferOutcome, Error> {
+        AsyncThrowingStream(bufferingPolicy: .bufferingNewest(64)) { continuation in
+            let task = Task {
+                do {
+                    let result = try await run { continuation.yield(.event($0)) }
+                    continuation.yield(.finished(result))
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    /// 16 MiB: the engine's recursion is shallow, but libvips and oneDNN use the stack freely.
+    static let stackBytes = 16 << 20
+
+    /// The pipeline on the calling thread: load, size, run, until done or `stop` is raised.
+    func runBlocking(stop: StopSignal, onEvent: (TransferEvent) -> Void) throws -> TransferResult {
+        var options = request.options
+        let seed = options.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        options.seed = seed
+        let images = try LoadedImages(request, maxPixels: options.maxPixels)
+        // Cancelled before the first evaluation: there is no image worth returning yet.
+        if stop.isRaised { throw CancellationError() }
+        let plan = try ScalePlan(size: options.size, iterations: options.iterations, scales: options.scales,
+                                 scaleIterations: options.scaleIterations)
+        onEvent(.started(TransferStart(width: images.content.shape[2], height: images.content.shape[1],
+                                       styleSizes: images.styles.map { ($0.shape[2], $0.shape[1]) },
+                                       seed: seed, plan: plan)))
+        let preview = TransferPreview()
+        return try TransferEngine.run(content: images.content, styles: images.styles, weights: weights,
+                                      options: options, initialImage: images.initial) { progress, image in
+            preview.update(image)
+            onEvent(.progress(TransferProgressEvent(progress: progress, preview: preview)))
+            return !stop.isRaised
+        }
+    }
+}
+
+/// An element of ``StyleTransfer/events()``: an event of the run, or its result (the last).
+public enum TransferOutcome: Sendable {
+    case event(TransferEvent)
+    case finished(TransferResult)
+}
+
+/// A stop request that the transfer's thread polls at every evaluation.
+final class StopSignal: Sendable {
+    private let raised = Atomic<Bool>(false)
+    func raise() { raised.store(true, ordering: .relaxed) }
+    var isRaised: Bool { raised.load(ordering: .relaxed) }
+}

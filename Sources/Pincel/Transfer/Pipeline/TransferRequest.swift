@@ -1,0 +1,21 @@
+/// Everything a transfer needs besides the weights: the photo, the paintings and the settings.
+///
+/// The images are sized by the library: the content to ``TransferOptions/size`` (longer side),
+/// each style to `size · styleScale`; an ``InitialImage/image(_:)`` start to the content's size.
+public struct TransferRequest: Sendable {
+    /// The photo whose layout the result keeps.
+    public var content: ImageSource
+    /// The paintings whose style the result takes (at least one), blended by
+    /// ``TransferOptions/styleBlend``.
+    public var styles: [ImageSource]
+    public var options: TransferOptions
+
+    public init(content: ImageSource, styles: [ImageSource], options: TransferOptions = TransferOptions()) {
+        self.content = content
+        self.styles = styles
+        self.options = options
+    }
+
+    /// Checks the settings (``TransferOptions/validate(styleCount:)``) without loading anything.
+    public func validate() throws { try options.validate(styleCount: styles.count) }
+}
