@@ -63,7 +63,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         let size = max(content.width, content.height)
         let plan = try ScalePlan(size: size, iterations: options.iterations, scales: options.scales,
                                  scaleIterations: options.scaleIterations)
-        let taps = try GatysObjective.taps(for: options).map { try VGG19Layer(name: $0) }
+        let taps = try ObjectiveSpec(options).taps.map { try VGG19Layer(name: $0) }
         var network = 0, styleNetwork = 0
         for (k, step) in plan.steps.enumerated() {
             let last = k + 1 == plan.steps.count

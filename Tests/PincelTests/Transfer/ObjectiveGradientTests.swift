@@ -71,9 +71,9 @@ struct ObjectiveGradientTests {
         let contentImage = Self.image(seed: 1), styleImage = Self.image(seed: 2)
         // Start near the content so no term dwarfs the others.
         let x = Self.image(seed: 3, near: contentImage)
-        let net = try VGG19Network(weights: weights, taps: GatysObjective.taps(for: options), options: options.network)
+        let net = try VGG19Network(weights: weights, taps: ObjectiveSpec(options).taps, options: options.network)
         let objective = try GatysObjective(network: net, content: Tensor(shape: [3, s, s], data: contentImage),
-                                           styles: [Tensor(shape: [3, s, s], data: styleImage)], blend: nil, options: options)
+                                           styles: [Tensor(shape: [3, s, s], data: styleImage)], spec: ObjectiveSpec(options))
         var g = [Float](repeating: 0, count: x.count)
         let value = try objective.evaluate(x, gradient: &g)
 
