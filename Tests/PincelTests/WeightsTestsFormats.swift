@@ -5,7 +5,7 @@ import ZIPFoundation
 
 /// The three container formats. Expected values are printed by
 /// `python3 scripts/weights_fixtures.py`, which also wrote the fixtures (numpy, no torch).
-@Suite struct WeightsFormatTests {
+@Suite(.scratchFolder) struct WeightsFormatTests {
     static let expected: [String: ([Int], [Float])] = [
         "a": ([2, 3], [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5]),
         "t": ([3, 2], [-1.0, 0.5, -0.5, 1.0, 0.0, 1.5]),
