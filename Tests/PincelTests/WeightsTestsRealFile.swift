@@ -61,18 +61,6 @@ import Testing
         #expect(Array(w.data[start..<(start + 9)]) == expected)
     }
 
-    @Test func loadingIsFast() throws {
-        let path = try WeightsTestSupport.realWeights().path
-        let clock = ContinuousClock()
-        var best = Duration.seconds(100)
-        for _ in 0..<3 {
-            let elapsed = try clock.measure { _ = try VGG19Weights.load(contentsOf: path) }
-            best = min(best, elapsed)
-        }
-        print("weights: loading \(path) took \(best) (best of 3)")
-        #expect(best < .seconds(2), "loading took \(best)")
-    }
-
     @Test func truncatedRealFileIsRefused() throws {
         let path = try WeightsTestSupport.realWeights().path
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
