@@ -84,7 +84,7 @@ struct OutputCase: CustomTestStringConvertible, Sendable {
 
     /// A 240-character file name: the hidden temporary name of the atomic save fits NAME_MAX,
     /// the run succeeds and leaves only its output (and the intermediate image).
-    @Test func longOutputNameSaves() throws {
+    @Test(.needsWeights) func longOutputNameSaves() throws {
         try withTemporaryDirectory { dir in
             let name = String(repeating: "r", count: 236) + ".png"
             let r = try runPincel(["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--output", name,
@@ -115,7 +115,7 @@ struct OutputCase: CustomTestStringConvertible, Sendable {
 
     /// A log that cannot be written (a full device) is an error: exit 1 with one line, and the
     /// image is still saved. Needs mknod (root with CAP_MKNOD), else skipped.
-    @Test(.enabled(if: Self.canMakeFullDevice, "needs mknod (root with CAP_MKNOD)"))
+    @Test(.needsWeights, .enabled(if: Self.canMakeFullDevice, "needs mknod (root with CAP_MKNOD)"))
     func logWriteFailureIsAnError() throws {
         try withTemporaryDirectory { dir in
             let full = dir.appendingPathComponent("full").path

@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 import Testing
 import ZIPFoundation
 @testable import Pincel
@@ -62,7 +63,7 @@ import ZIPFoundation
 
     /// A torchvision-named (`features.N.weight`) zip .pth with the real weights, built here from
     /// the committed `vgg19_features_data.pkl` (storages "0".."31").
-    @Test func fullVGG19ZipPthRoundTrips() throws {
+    @Test(.needsWeights) func fullVGG19ZipPthRoundTrips() throws {
         let real = try WeightsTestSupport.realWeights().weights
         let pickle = try Data(contentsOf: URL(fileURLWithPath: try WeightsTestSupport.fixture("vgg19_features_data.pkl")))
         let url = try WeightsTestSupport.tempDir().appendingPathComponent("vgg19.pth")
@@ -85,7 +86,7 @@ import ZIPFoundation
     }
 
     /// Mixed plain namings (`.weight/.bias`, `_W/_b`, a `module.` prefix) with F16/BF16/F32 data.
-    @Test func fullVGG19SafetensorsRoundTrips() throws {
+    @Test(.needsWeights) func fullVGG19SafetensorsRoundTrips() throws {
         let real = try WeightsTestSupport.realWeights().weights
         var tensors: [(String, String, [Int], Data)] = []
         var expected: [ConvWeights] = []

