@@ -8,8 +8,7 @@
 #   scripts/test.sh [all]   fast, then full
 # Prints each phase's wall time. Everything runs with TMPDIR in a folder removed at the end: the
 # Swift driver leaves a TemporaryDirectory.* folder in $TMPDIR on every `swift build`/`swift test`
-# (swiftlang/swift-driver#2049), and SwiftPM keeps its *.lock files there. Anything else left
-# there after a tier (a test's file or folder) fails the run.
+# (swiftlang/swift-driver#2049). Anything a tier's tests leave there fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift_cmd="${SWIFT:-swift}"
@@ -34,9 +33,12 @@ timed() { # label command...
   awk -v label="$label" -v a="$start" -v b="$end" 'BEGIN { printf "test.sh: %s took %.1f s\n", label, b - a }'
 }
 
-left_behind() { # fails when a test left something in $TMPDIR (the toolchain's folders and locks aside)
+# What a tier leaves in $TMPDIR that was not there before it ran, the toolchain's folders and
+# locks aside: a test's file or folder.
+snapshot() { find "$TMPDIR" -mindepth 1 -maxdepth 1 ! -name 'TemporaryDirectory.*' ! -name '*.lock' | sort; }
+left_behind() { # tier before-listing
   local leftovers
-  leftovers="$(find "$TMPDIR" -mindepth 1 -maxdepth 1 ! -name 'TemporaryDirectory.*' ! -name '*.lock')"
+  leftovers="$(comm -13 <(echo "$2") <(snapshot))"
   if [ -n "$leftovers" ]; then
     echo "test.sh: the $1 tier left files in the temporary folder:" >&2
     echo "$leftovers" >&2
@@ -47,11 +49,13 @@ left_behind() { # fails when a test left something in $TMPDIR (the toolchain's f
 timed build "$swift_cmd" build "${flags[@]}" --build-tests
 
 if [ "$tiers" != full ]; then
+  before="$(snapshot)"
   timed "fast tier" env -u PINCEL_WEIGHTS PINCEL_HOME="$work/no-weights" PINCEL_TEST_TIER=fast \
     "$swift_cmd" test "${flags[@]}" --skip-build
-  left_behind fast
+  left_behind fast "$before"
 fi
 if [ "$tiers" != fast ]; then
+  before="$(snapshot)"
   timed "full tier" env PINCEL_TEST_TIER=full "$swift_cmd" test "${flags[@]}" --skip-build
-  left_behind full
+  left_behind full "$before"
 fi
