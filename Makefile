@@ -9,7 +9,7 @@ DEMO_OUT     ?= out/demo.png
 
 export PINCEL_HOME
 
-.PHONY: all deps weights build test fuzz demo bench clean
+.PHONY: all deps weights build test test-fast fuzz demo bench clean
 
 all: build
 
@@ -23,11 +23,14 @@ weights: deps
 build: deps
 	$(SWIFT) build $(SWIFTFLAGS)
 
-# Numeric tests are slow in debug builds, so tests run optimised (with testability).
+# Tests run optimised (with testability) in two tiers (scripts/test.sh, README "Tests"):
+# test-fast needs no weights; test runs the fast tier, the full tier, then each fuzz target.
 test: deps weights
-	$(SWIFT) build $(SWIFTFLAGS) -Xswiftc -enable-testing
-	$(SWIFT) test $(SWIFTFLAGS) -Xswiftc -enable-testing
+	SWIFT=$(SWIFT) CONFIG=$(CONFIG) bash scripts/test.sh all
 	FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) bash scripts/fuzz.sh
+
+test-fast: deps
+	SWIFT=$(SWIFT) CONFIG=$(CONFIG) bash scripts/test.sh fast
 
 # libFuzzer targets in Fuzz/Targets (see scripts/fuzz.sh); crashes land in .fuzz/artifacts/.
 FUZZ_SECONDS      ?= 300

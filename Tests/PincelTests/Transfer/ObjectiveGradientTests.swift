@@ -1,11 +1,12 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 
 /// The whole Gatys objective through the real VGG19: Pincel's analytic gradient (oneDNN +
 /// loss kernels, f32) against central finite differences of an independent float64
 /// implementation (``NaiveVGG`` and the loss formulas written out below).
-@Suite("Objective gradient (real weights)")
+@Suite("Objective gradient (real weights)", .needsWeights)
 struct ObjectiveGradientTests {
     static let size = 16
     static let styleLayers = ["relu1_1", "relu2_1", "relu3_1", "relu4_1"]
