@@ -50,6 +50,12 @@ public final class VGG19Network {
         weightStore = WeightStore(weights: weights, engine: engine, stream: stream)
     }
 
+    /// Runs `body` on this network's thread count (`options.threads`), as its own passes run:
+    /// for work done on the network's behalf, such as the Gram matrices of style targets.
+    public func withComputeThreads<T>(_ body: () throws -> T) rethrows -> T {
+        try ComputeThreads.withCount(options.threads, body)
+    }
+
     /// Smallest image side the deepest tap needs (each pooling halves the size).
     public var minimumSide: Int { 1 << (taps.map(\.poolingsBefore).max() ?? 0) }
 

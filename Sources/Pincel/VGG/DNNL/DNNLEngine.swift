@@ -52,8 +52,9 @@ final class DNNLStream {
 ///
 /// Limits: OpenMP's worker threads are per calling thread, not per network, so two networks
 /// used at the same time from two threads each get their own team (the cores are shared,
-/// not partitioned). Work outside a network's calls (a Gram matrix of style targets computed
-/// by the caller, say) runs on the calling thread's own count. The `OMP_NUM_THREADS`
+/// not partitioned). Work outside a network's calls runs on the calling thread's own count
+/// unless the caller wraps it in ``VGG19Network/withComputeThreads(_:)`` (``GatysObjective``
+/// does so for the style targets' Gram matrices). The `OMP_NUM_THREADS`
 /// environment variable sets every thread's starting count. When the OpenMP runtime is not
 /// found, counts are ignored.
 public enum ComputeThreads {

@@ -53,43 +53,57 @@ struct BackwardPass {
                 gradientViews[t] = grad
                 steps.append(try VGGPrimitives.reorder(grad, into: diffOut, accumulate: k != deepest, engine: engine))
             }
-            if let ci = op.convIndex {
-                let spec = VGG19Architecture.convs[ci]
-                let reluPD = try VGGPrimitives.reluBackward(dst: op.dst.desc, engine: engine)
-                steps.append(try DNNLPrimitive(reluPD, args: [(DNNL_ARG_DST, op.dst), (DNNL_ARG_DIFF_DST, diffOut),
-                                                              (DNNL_ARG_DIFF_SRC, diffOut)]))
-                // The image gradient's layout is free (the 3-channel input's own layout may
-                // only have a slow reference backward); a reorder makes it plain afterwards.
-                let diffSrcDesc = k == 0
-                    ? try MemoryDesc(dims: PlanMemory.imageDims(height: height, width: width), type: memory.type,
-                                     tag: dnnl_format_tag_any)
-                    : op.src.desc
-                let (oh, ow) = op.dst.desc.spatial
-                let algorithm = VGGPrimitives.algorithm(options.algorithm, inChannels: spec.inChannels, channels: spec.outChannels,
-                                                        height: oh, width: ow, backward: true)
-                let pd = try VGGPrimitives.convolutionBackwardData(diffSrc: diffSrcDesc, diffDst: op.dst.desc,
-                                                                   inChannels: spec.inChannels, outChannels: spec.outChannels,
-                                                                   type: memory.type, algorithm: algorithm,
-                                                                   hint: op.forward, engine: engine)
-                let diffIn = try gradientView(k - 1, pd.md(dnnl_query_diff_src_md))
-                if k == 0 { imageGradient = diffIn }
-                let wts = try weights.weights(conv: ci, layout: pd.md(dnnl_query_weights_md))
-                memory.countShared(wts)
-                steps.append(try DNNLPrimitive(pd, args: [(DNNL_ARG_DIFF_DST, diffOut), (DNNL_ARG_WEIGHTS, wts),
-                                                          (DNNL_ARG_DIFF_SRC, diffIn)]))
-                implementations.append("\(spec.name) bwd: \(pd.implementation)")
+            let diffIn: DNNLMemory
+            if let conv = op.convIndex {
+                diffIn = try convolution(conv, op, diffOut: diffOut, image: k == 0, height: height, width: width,
+                                         options: options, memory: memory, weights: weights, into: &steps) {
+                    try gradientView(k - 1, $0)
+                }
             } else {
-                let diffIn = try gradientView(k - 1, op.src.desc)
+                diffIn = try gradientView(k - 1, op.src.desc)
                 let pd = try VGGPrimitives.poolingBackward(diffSrc: op.src.desc, diffDst: op.dst.desc, mode: options.pooling,
                                                            hint: op.forward, engine: engine)
                 var args: [(Int32, DNNLMemory)] = [(DNNL_ARG_DIFF_DST, diffOut), (DNNL_ARG_DIFF_SRC, diffIn)]
                 if let ws = op.workspace { args.append((DNNL_ARG_WORKSPACE, ws)) }
                 steps.append(try DNNLPrimitive(pd, args: args))
             }
+            if k == 0 { imageGradient = diffIn }
             stages.append((tap, steps))
         }
         tapGradients = gradientViews.compactMap { $0 }
         guard let diffImage = imageGradient else { throw VGGError.noLayers }
         stages.append((nil, [try VGGPrimitives.reorder(diffImage, into: inputGradient, engine: engine)]))
+    }
+
+    /// The ReLU's and convolution `conv`'s backward steps for operation `op`, from `diffOut` into
+    /// a gradient `view` gives in the layout the convolution chose (returned).
+    private mutating func convolution(_ conv: Int, _ op: PlanOperation, diffOut: DNNLMemory, image: Bool, height: Int,
+                                      width: Int, options: NetworkOptions, memory: PlanMemory, weights: WeightStore,
+                                      into steps: inout [DNNLPrimitive],
+                                      view: (MemoryDesc) throws -> DNNLMemory) throws -> DNNLMemory {
+        let spec = VGG19Architecture.convs[conv]
+        let reluPD = try VGGPrimitives.reluBackward(dst: op.dst.desc, engine: memory.engine)
+        steps.append(try DNNLPrimitive(reluPD, args: [(DNNL_ARG_DST, op.dst), (DNNL_ARG_DIFF_DST, diffOut),
+                                                      (DNNL_ARG_DIFF_SRC, diffOut)]))
+        // The image gradient's layout is free (the 3-channel input's own layout may
+        // only have a slow reference backward); a reorder makes it plain afterwards.
+        let diffSrcDesc = image
+            ? try MemoryDesc(dims: PlanMemory.imageDims(height: height, width: width), type: memory.type,
+                             tag: dnnl_format_tag_any)
+            : op.src.desc
+        let (oh, ow) = op.dst.desc.spatial
+        let algorithm = VGGPrimitives.algorithm(options.algorithm, inChannels: spec.inChannels, channels: spec.outChannels,
+                                                height: oh, width: ow, backward: true)
+        let pd = try VGGPrimitives.convolutionBackwardData(diffSrc: diffSrcDesc, diffDst: op.dst.desc,
+                                                           inChannels: spec.inChannels, outChannels: spec.outChannels,
+                                                           type: memory.type, algorithm: algorithm,
+                                                           hint: op.forward, engine: memory.engine)
+        let diffIn = try view(pd.md(dnnl_query_diff_src_md))
+        let wts = try weights.weights(conv: conv, layout: pd.md(dnnl_query_weights_md))
+        memory.countShared(wts)
+        steps.append(try DNNLPrimitive(pd, args: [(DNNL_ARG_DIFF_DST, diffOut), (DNNL_ARG_WEIGHTS, wts),
+                                                  (DNNL_ARG_DIFF_SRC, diffIn)]))
+        implementations.append("\(spec.name) bwd: \(pd.implementation)")
+        return diffIn
     }
 }
