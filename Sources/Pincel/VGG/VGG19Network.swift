@@ -16,7 +16,6 @@ public final class VGG19Network {
     /// The layers whose activations ``forward(_:)`` returns, in the order given.
     public let taps: [VGG19Layer]
     public let options: NetworkOptions
-    private let weights: VGG19Weights
     private let engine: DNNLEngine
     private let stream: DNNLStream
     private let weightStore: WeightStore
@@ -44,7 +43,6 @@ public final class VGG19Network {
         }
         self.taps = layers
         self.options = options
-        self.weights = weights
         engine = try DNNLEngine()
         stream = try DNNLStream(engine: engine)
         weightStore = WeightStore(weights: weights, engine: engine, stream: stream)
