@@ -72,9 +72,9 @@ public final class GatysObjective {
         for image in styles where !styleTaps.isEmpty {
             let features = try Self.activations(network: network, image: image, taps: styleTaps)
             for (k, f) in features.enumerated() {
-                grams[k].append(try f.data.withUnsafeBufferPointer {
+                grams[k].append(try network.withComputeThreads { try f.data.withUnsafeBufferPointer {
                     try GramMatrix(features: $0, channels: f.shape[0], layout: network.options.tapLayout)
-                })
+                } })
             }
         }
         let blendWeights = spec.styleBlend ?? Array(repeating: 1, count: styles.count)

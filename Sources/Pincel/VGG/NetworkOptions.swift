@@ -32,7 +32,9 @@ public struct NetworkOptions: Sendable, Equatable {
     public var pooling: PoolingMode
     public var algorithm: ConvolutionAlgorithm
     public var precision: ComputePrecision
-    /// oneDNN (OpenMP) threads; `nil` = all cores.
+    /// oneDNN (OpenMP) threads for this network's work only (set around each of its builds and
+    /// passes, then restored: see ``ComputeThreads``); `nil` = the calling thread's count (all
+    /// cores unless `OMP_NUM_THREADS` says otherwise).
     public var threads: Int?
     /// Recompute blocks 1 and 2 during the backward pass instead of keeping their activations
     /// (`nil`: automatically for images above ``recomputeAbovePixels``). Saves about 0.67 KB per
