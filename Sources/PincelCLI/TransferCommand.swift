@@ -14,7 +14,8 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: "A style painting (repeat for several).") var style: [String] = []
     @Option(help: "Where to write the result (.png, .jpg, .webp, .tif).") var output: String
     @Option(help: "Longer side of the result in pixels.") var size = 512
-    @Option(help: "Objective evaluations.") var iterations = 1000
+    @Option(help: "Most objective evaluations, over all scales (--tolerance usually stops earlier).")
+    var iterations = 500
     @Option(help: "Weight of the content loss.") var contentWeight: Float = 5
     @Option(help: "Weight of the style loss.") var styleWeight: Float = 100
     @Option(help: "Weight of the total-variation smoothing.") var tvWeight: Float = 1e-3
@@ -41,7 +42,7 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: "L-BFGS history length.") var history = 100
     @Option(help: "Levels of L-BFGS's scale-space preconditioner (0: plain L-BFGS).")
     var preconditionLevels = 6
-    @Option(help: "Coarse-to-fine scales (default: from 128 px doubling up to --size; 1 = single scale).")
+    @Option(help: "Coarse-to-fine scales (default: one up to 1023 px; above, from 512 px doubling up to --size).")
     var scales: Int?
     @Option(help: "Iterations per scale, smallest first, e.g. 400,200,100 (overrides --iterations).")
     var scaleIterations: String?

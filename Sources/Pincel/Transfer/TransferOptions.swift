@@ -41,8 +41,9 @@ public enum OptimizerKind: String, Sendable, CaseIterable {
 public struct TransferOptions: Sendable {
     /// Longer side of the content image (and of the result), pixels (``TransferLimits/size``).
     public var size = 512
-    /// Objective evaluations.
-    public var iterations = 1000
+    /// Objective evaluations, over all scales: the cap (``convergenceTolerance`` usually ends a
+    /// run earlier: about 430 at 512 px). ``TransferLimits/iterations``.
+    public var iterations = 500
     public var contentWeight: Float = 5
     public var styleWeight: Float = 100
     public var tvWeight: Float = 1e-3

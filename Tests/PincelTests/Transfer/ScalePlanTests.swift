@@ -4,12 +4,15 @@ import Testing
 
 @Suite("Coarse-to-fine schedule")
 struct ScalePlanTests {
-    @Test func automaticScalesStartAt128AndHalveIterations() throws {
-        let plan = try ScalePlan(size: 512, iterations: 700, scales: nil, scaleIterations: nil)
-        #expect(plan.steps.map(\.side) == [128, 256, 512])
-        #expect(plan.steps.map(\.iterations) == [400, 200, 100])
-        #expect(plan.iterations == 700)
-        #expect(try ScalePlan(size: 1024, iterations: 1000, scales: nil, scaleIterations: nil).steps.map(\.side) == [128, 256, 512, 1024])
+    @Test func automaticScalesStartAt512AndSplitIterationsEvenly() throws {
+        #expect(try ScalePlan(size: 512, iterations: 500, scales: nil, scaleIterations: nil).steps
+            == [ScalePlan.Step(side: 512, iterations: 500)])
+        #expect(try ScalePlan(size: 1023, iterations: 50, scales: nil, scaleIterations: nil).steps.map(\.side) == [1023])
+        let plan = try ScalePlan(size: 1024, iterations: 501, scales: nil, scaleIterations: nil)
+        #expect(plan.steps.map(\.side) == [512, 1024])
+        #expect(plan.steps.map(\.iterations) == [251, 250])
+        #expect(plan.iterations == 501)
+        #expect(try ScalePlan(size: 4096, iterations: 1000, scales: nil, scaleIterations: nil).steps.map(\.side) == [512, 1024, 2048, 4096])
         #expect(try ScalePlan(size: 200, iterations: 50, scales: nil, scaleIterations: nil).steps.map(\.side) == [200])
     }
 
