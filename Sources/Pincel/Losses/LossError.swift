@@ -9,6 +9,7 @@ public enum LossError: Error, CustomStringConvertible, Equatable {
     /// oneDNN's `dnnl_sgemm` returned a status other than success.
     case gemmFailed(status: Int, m: Int, n: Int, k: Int)
 
+    /// The error in one line.
     public var description: String {
         switch self {
         case let .sizeMismatch(what, expected, actual):

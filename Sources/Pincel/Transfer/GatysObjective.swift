@@ -9,16 +9,23 @@
 public final class GatysObjective {
     /// The value of each term at the last evaluation.
     public struct Terms: Sendable, Equatable {
+        /// The content term, weighted: `content_weight · Σ_l w_l mean((F_l(x) − F_l(c))²)`.
         public var content: Float = 0
+        /// The style term, weighted: `style_weight · Σ_l w_l mean((G_l(x) − A_l)²)`.
         public var style: Float = 0
+        /// The total-variation term, weighted by ``TransferOptions/tvWeight``.
         public var tv: Float = 0
+        /// The objective: the sum of the three terms.
         public var total: Float { content + style + tv }
     }
 
+    /// Image height, pixels.
     public let height: Int
+    /// Image width, pixels.
     public let width: Int
     /// 3 for RGB, 1 for luminance-only.
     public let channels: Int
+    /// The terms of the last ``evaluate(_:gradient:)`` (zero before the first).
     public private(set) var terms = Terms()
 
     private let network: VGG19Network
@@ -33,9 +40,11 @@ public final class GatysObjective {
     /// images) and the content activations.
     ///
     /// - Parameters:
-    ///   - content: `[channels, H, W]`, 0…255.
+    ///   - contentImage: `[channels, H, W]`, 0…255.
     ///   - styles: each `[channels, h, w]`, any size.
     ///   - blend: one weight per style image (normalised), or `nil` for equal weights.
+    ///   - options: the weights, layers and TV norm of the objective.
+    ///   - network: a network with a tap for each of ``taps(for:)``.
     public init(network: VGG19Network, content contentImage: Tensor, styles: [Tensor], blend: [Float]?,
                 options: TransferOptions) throws {
         guard contentImage.shape.count == 3, [1, 3].contains(contentImage.shape[0]) else {
@@ -97,6 +106,9 @@ public final class GatysObjective {
 
     /// Evaluates the objective at `x` (`[channels, H, W]` flattened) and adds its gradient
     /// into `gradient`.
+    ///
+    /// - Returns: the objective's value (``Terms/total``); ``terms`` holds its parts.
+    /// - Throws: ``VGGError`` when `x` or `gradient` does not hold `channels · height · width` values.
     public func evaluate(_ x: [Float], gradient: inout [Float]) throws -> Float {
         let hw = height * width
         guard x.count == channels * hw, gradient.count == x.count else {

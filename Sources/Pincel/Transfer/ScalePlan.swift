@@ -11,13 +11,17 @@
 /// arrangement of the style — happens where it is cheap. `--scale-iterations` overrides
 /// the split.
 public struct ScalePlan: Sendable, Equatable {
+    /// One scale of the plan.
     public struct Step: Sendable, Equatable {
-        /// Longer side of the image at this scale.
+        /// Longer side of the image at this scale, pixels.
         public var side: Int
+        /// Objective evaluations at this scale (the cap; convergence may end it earlier).
         public var iterations: Int
     }
 
+    /// The scales, smallest first; the last one's side is the requested size.
     public var steps: [Step]
+    /// The automatic plan's smallest side, pixels: sizes are halved while they stay at least this.
     public static let minimumSide = 128
     /// The most objective evaluations a plan may hold, in all and at any one scale (a
     /// million: over a day at the smallest sizes). Larger counts are refused, so nothing
@@ -32,6 +36,15 @@ public struct ScalePlan: Sendable, Equatable {
         return n
     }
 
+    /// The plan for a result `size` pixels on its longer side.
+    ///
+    /// - Parameters:
+    ///   - size: the result's longer side, pixels, at least 32.
+    ///   - iterations: evaluations over all scales, split as described above (ignored when
+    ///     `scaleIterations` is given).
+    ///   - scales: the number of scales, `nil` for automatic (``maximumScales(size:)`` at most).
+    ///   - scaleIterations: evaluations per scale, smallest first (sets the number of scales).
+    /// - Throws: ``TransferError/invalidSetting(_:_:)`` for a value outside these ranges.
     public init(size: Int, iterations: Int, scales: Int?, scaleIterations: [Int]?) throws {
         guard size >= 32 else { throw TransferError.invalidSetting(.size, "must be at least 32 px, got \(size)") }
         let count: Int

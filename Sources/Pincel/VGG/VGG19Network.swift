@@ -10,6 +10,7 @@ import CDNNL
 public final class VGG19Network {
     /// The layers whose activations ``forward(_:)`` returns, in the order given.
     public let taps: [VGG19Layer]
+    /// Pooling, algorithm, precision, threads, recomputation and tap layout.
     public let options: NetworkOptions
     private let weights: VGG19Weights
     private let engine: DNNLEngine
@@ -20,8 +21,15 @@ public final class VGG19Network {
     /// Caffe's mean pixel, BGR order.
     static let meanBGR: [Float] = [103.939, 116.779, 123.68]
 
+    /// A network over `weights` that can read the activations of `taps`; buffers are made at
+    /// the first pass (per image size).
+    ///
     /// - Parameters:
-    ///   - taps: layer names such as `relu4_2`, `pool3` (validated).
+    ///   - weights: the 16 convolutions.
+    ///   - taps: layer names such as `relu4_2`, `pool3` (validated); duplicates are dropped.
+    ///   - options: the network's settings.
+    /// - Throws: ``VGGError`` for no taps, an unknown or pre-ReLU layer; ``DNNLError`` when
+    ///   oneDNN cannot start.
     public init(weights: VGG19Weights, taps: [String], options: NetworkOptions = .init()) throws {
         guard !taps.isEmpty else { throw VGGError.noLayers }
         var layers: [VGG19Layer] = []
