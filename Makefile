@@ -9,7 +9,7 @@ DEMO_OUT     ?= out/demo.png
 # The example package (Examples/QuickStart): a separate package that uses Pincel by path.
 EXAMPLE_DIR  := Examples/QuickStart
 EXAMPLE_BIN   = $(shell $(SWIFT) build $(SWIFTFLAGS) --package-path $(EXAMPLE_DIR) --show-bin-path)/QuickStart
-EXAMPLE_SECONDS ?= 5
+EXAMPLE_SECONDS ?= 10
 # `make docs` writes a static site here (python3 -m http.server -d .build/docs, then
 # http://localhost:8000/documentation/pincel).
 DOCS_OUT     ?= .build/docs
@@ -58,10 +58,12 @@ example-build: deps
 	python3 scripts/check-doc-snippets.py
 	$(SWIFT) build $(SWIFTFLAGS) --package-path $(EXAMPLE_DIR)
 
-# Runs the example: a 128 px transfer cancelled after EXAMPLE_SECONDS, saved to out/.
+# Runs the example: a 128 px transfer cancelled after EXAMPLE_SECONDS, then one stopped at
+# its 5th evaluation through the event stream; both images saved to out/.
 example: example-build weights
 	@mkdir -p out
 	$(EXAMPLE_BIN) --seconds $(EXAMPLE_SECONDS) --output out/quickstart.png
+	$(EXAMPLE_BIN) --stop-after 5 --output out/quickstart-5.png
 
 # DocC documentation of the Pincel library (swift-docc-plugin). Fails on any DocC warning,
 # on a public symbol without documentation, or on an article's swift block that is not in

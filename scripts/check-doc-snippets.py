@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Checks that every ```swift block of the DocC articles (and of `///` doc comments in
-Sources/Pincel) appears word for word in the example package Examples/QuickStart, which
+"""Checks that every ```swift block of the DocC articles (and of README.md and the `///` doc
+comments in Sources/Pincel) appears word for word in the example package Examples/QuickStart, which
 `make test` compiles: so the documentation's code is code that builds.
 
 Lines are compared without their leading and trailing white space, blank lines ignored, so
@@ -50,6 +50,7 @@ def main():
         return 1
     documents = [(p, open(p, encoding="utf-8").read())
                  for p in sorted(glob.glob(os.path.join(ROOT, "Sources", "Pincel", "Pincel.docc", "*.md")))]
+    documents.append((os.path.join(ROOT, "README.md"), open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()))
     documents += [(p, doc_comment_text(open(p, encoding="utf-8").read()))
                   for p in sorted(glob.glob(os.path.join(ROOT, "Sources", "Pincel", "**", "*.swift"), recursive=True))]
     checked, missing = 0, []

@@ -14,7 +14,8 @@ public struct TransferProgress: Sendable {
     public var side: Int = 0
     /// The loss terms at this evaluation.
     public var terms: GatysObjective.Terms
-    /// Seconds since optimisation started (targets excluded).
+    /// Seconds since the optimisation began: image loading excluded, the content and style
+    /// targets of every scale included.
     public var elapsed: Double
     /// This evaluation was a trial step the optimiser rejects (its value rose; L-BFGS steps
     /// back towards the point it came from), so its value is not on the descent path.

@@ -29,7 +29,8 @@ public struct TransferResult: Sendable {
     public var seed: UInt64
     /// How the run ended.
     public var stop: Stop
-    /// Seconds spent optimising (loading and target computation at the first scale excluded).
+    /// Seconds spent optimising: image loading excluded, the content and style targets of every
+    /// scale included (as ``TransferProgress/elapsed``).
     public var seconds: Double
 
     /// True when the caller stopped the run.

@@ -16,8 +16,9 @@ import Synchronization
 ///
 /// The run loads the images (``TransferRequest``), then optimises on a thread of its own (the
 /// work is long and blocking, so it does not occupy Swift's cooperative pool). Cancelling the
-/// awaiting task stops it at the next objective evaluation; the result then holds the image as
-/// it was (``TransferResult/Stop/cancelled``).
+/// awaiting task stops it at the next objective evaluation (up to two more then score the image
+/// it returns: one when the last trial step was rejected, one for the 8-bit image at the last
+/// scale); the result then holds the image as it was (``TransferResult/Stop/cancelled``).
 ///
 /// Process-wide state: oneDNN's thread count is applied per network on the thread that
 /// computes (see ``NetworkOptions/threads``); libvips' cache and concurrency settings are
