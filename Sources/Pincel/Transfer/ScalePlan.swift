@@ -8,7 +8,7 @@
 /// Iterations: each scale gets half as many as the one below it (fractions 4/7, 2/7, 1/7
 /// for three scales). An evaluation at a scale costs about 4x one at the scale below, so
 /// the time is spread evenly, while most of the optimisation — the large-scale
-/// arrangement of the style — happens where it is cheap. `--scale-iterations` overrides
+/// arrangement of the style — happens where it is cheap. ``TransferOptions/scaleIterations`` overrides
 /// the split.
 public struct ScalePlan: Sendable, Equatable {
     /// One scale of the plan.
