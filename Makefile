@@ -16,7 +16,7 @@ DOCS_OUT     ?= .build/docs
 
 export PINCEL_HOME
 
-.PHONY: all deps weights build test fuzz demo bench example example-build docs clean
+.PHONY: all deps weights build test test-fast fuzz demo bench example example-build docs clean
 
 all: build
 
@@ -30,12 +30,15 @@ weights: deps
 build: deps
 	$(SWIFT) build $(SWIFTFLAGS)
 
-# Numeric tests are slow in debug builds, so tests run optimised (with testability).
+# Tests run optimised (with testability) in two tiers (scripts/test.sh, README "Tests"):
+# test-fast needs no weights; test runs the fast tier, the full tier, then each fuzz target.
 test: deps weights
-	$(SWIFT) build $(SWIFTFLAGS) -Xswiftc -enable-testing
-	$(SWIFT) test $(SWIFTFLAGS) -Xswiftc -enable-testing
+	SWIFT=$(SWIFT) CONFIG=$(CONFIG) bash scripts/test.sh all
 	$(MAKE) example-build
 	FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) bash scripts/fuzz.sh
+
+test-fast: deps
+	SWIFT=$(SWIFT) CONFIG=$(CONFIG) bash scripts/test.sh fast
 
 # libFuzzer targets in Fuzz/Targets (see scripts/fuzz.sh); crashes land in .fuzz/artifacts/.
 FUZZ_SECONDS      ?= 300

@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 import Testing
 
 /// Files that exist but are unusable: exit 1 with one clear `Error:` line naming the file,
@@ -22,7 +23,7 @@ import Testing
         }
     }
 
-    @Test func textFileAsContent() throws {
+    @Test(.needsWeights) func textFileAsContent() throws {
         try runWithBadFiles(content: "notes.txt") { r, _ in
             let line = r.errorLines.first ?? ""
             #expect(line.contains("notes.txt") && line.contains("not a recognised image"), "\(line)")

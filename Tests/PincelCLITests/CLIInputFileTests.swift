@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 import Testing
 
 /// Input paths that are not image files: refused with one line before any decoder opens them,
@@ -57,7 +58,7 @@ import Testing
 
     /// A TIFF with 30 unknown tags and a truncated strip: libtiff's warnings stay off stderr,
     /// the failure is one line that says what is wrong.
-    @Test func decoderWarningsStayQuiet() throws {
+    @Test(.needsWeights) func decoderWarningsStayQuiet() throws {
         try withTemporaryDirectory { dir in
             try TIFFBytes.truncated(unknownTags: 30).write(to: dir.appendingPathComponent("bad.tif"))
             let r = try runPincel(["--content", "bad.tif"] + Self.transfer, in: dir, timeout: 60)
@@ -69,7 +70,7 @@ import Testing
 
     /// libpng refuses the header with only a warning; the one line gives the size, never
     /// "unknown libvips error".
-    @Test func refusedHeaderSaysWhy() throws {
+    @Test(.needsWeights) func refusedHeaderSaysWhy() throws {
         try withTemporaryDirectory { dir in
             try PNGHeaderBytes.make(width: 20_000_000, height: 1).write(to: dir.appendingPathComponent("wide.png"))
             let r = try runPincel(["--content", "wide.png"] + Self.transfer, in: dir, timeout: 60)

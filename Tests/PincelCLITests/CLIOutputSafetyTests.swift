@@ -84,7 +84,7 @@ struct OutputCase: CustomTestStringConvertible, Sendable {
 
     /// A 240-character file name: the hidden temporary name of the atomic save fits NAME_MAX,
     /// the run succeeds and leaves only its output (and the intermediate image).
-    @Test func longOutputNameSaves() throws {
+    @Test(.needsWeights) func longOutputNameSaves() throws {
         try withTemporaryDirectory { dir in
             let name = String(repeating: "r", count: 236) + ".png"
             let r = try runPincel(["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--output", name,
@@ -97,11 +97,12 @@ struct OutputCase: CustomTestStringConvertible, Sendable {
 
     /// A read-only folder is found before the work, also as root (where access() says yes to a
     /// chmod 555 folder): a read-only tmpfs, where the machine allows mounting one.
-    @Test func readOnlyFolderRefusedUpFront() throws {
+    @Test(.enabled(if: TmpfsMount.isAvailable, "needs a tmpfs mount (root with CAP_SYS_ADMIN)"))
+    func readOnlyFolderRefusedUpFront() throws {
         try withTemporaryDirectory { dir in
             let folder = dir.appendingPathComponent("ro").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
-            guard TmpfsMount.mount(folder, options: "ro,size=64k") else { return }
+            try #require(TmpfsMount.mount(folder, options: "ro,size=64k"), "mount failed")
             defer { TmpfsMount.unmount(folder) }
             for extra in [["--output", "ro/out.png"], ["--output", "out.png", "--log", "ro/log.csv"]] {
                 let r = try runPincel(["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--size", "32",
@@ -113,12 +114,12 @@ struct OutputCase: CustomTestStringConvertible, Sendable {
     }
 
     /// A log that cannot be written (a full device) is an error: exit 1 with one line, and the
-    /// image is still saved. Needs mknod (root), else returns.
-    @Test func logWriteFailureIsAnError() throws {
+    /// image is still saved. Needs mknod (root with CAP_MKNOD), else skipped.
+    @Test(.needsWeights, .enabled(if: Self.canMakeFullDevice, "needs mknod (root with CAP_MKNOD)"))
+    func logWriteFailureIsAnError() throws {
         try withTemporaryDirectory { dir in
             let full = dir.appendingPathComponent("full").path
-            // /dev/full is device 1:7 (some containers replace /dev/full with a plain file).
-            guard mknod(full, S_IFCHR | 0o666, dev_t(1 << 8 | 7)) == 0 else { return }
+            try #require(Self.makeFullDevice(at: full), "mknod failed")
             let r = try runPincel(["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--output", "out.png",
                                    "--size", "32", "--iterations", "2", "--log", "full"], in: dir, timeout: 120)
             #expect(r.status == 1 && !r.killedBySignal, "\(r.summary)")
@@ -127,4 +128,10 @@ struct OutputCase: CustomTestStringConvertible, Sendable {
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("out.png").path))
         }
     }
+
+    /// A character device 1:7, which is /dev/full (some containers replace /dev/full with a plain file).
+    static func makeFullDevice(at path: String) -> Bool { mknod(path, S_IFCHR | 0o666, dev_t(1 << 8 | 7)) == 0 }
+
+    /// Whether this machine lets the tests create one (probed once, in a scratch folder).
+    static let canMakeFullDevice: Bool = (try? withTemporaryDirectory { makeFullDevice(at: $0.appendingPathComponent("full").path) }) ?? false
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 import Testing
 
 /// One row of the `--log` CSV: `iteration,scale,side,elapsed_s,content,style,tv,total,rejected`; the
@@ -44,7 +45,7 @@ struct LogRow {
 
 /// Real transfers with the real VGG19 weights (from the cache `make weights` fills), at 64 px.
 /// Serialized: each run uses every core, and the machine may have only two.
-@Suite(.serialized) struct CLIRunTests {
+@Suite(.serialized, .needsWeights) struct CLIRunTests {
     /// The README's example, shrunk: 30 L-BFGS iterations at 64 px, seed 3.
     @Test func endToEndTransferWritesImageLogAndMetadata() throws {
         try withTemporaryDirectory { dir in

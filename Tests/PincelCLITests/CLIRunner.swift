@@ -132,6 +132,16 @@ final class RunningPincel {
                          stdout: out, stderr: err, seconds: seconds)
     }
 
+    /// A test that stops early (a failed `#require`, a throw) never calls `wait`: the process
+    /// is killed and its output files removed here, so nothing outlives the test.
+    deinit {
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            process.waitUntilExit()
+        }
+        cleanUp()
+    }
+
     private func cleanUp() {
         try? FileManager.default.removeItem(at: outURL)
         try? FileManager.default.removeItem(at: errURL)

@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 import Testing
 
 /// How the shell wires pincel's standard streams for one run.
@@ -20,7 +21,7 @@ struct StreamSetup: CustomTestStringConvertible, Sendable {
         StreamSetup(name: "stdout into a reader that exits", redirection: "2>/dev/null | head -c 1 >/dev/null; exit ${PIPESTATUS[0]}"),
     ]
 
-    @Test(arguments: setups)
+    @Test(.needsWeights, arguments: setups)
     func brokenStreamsStillSaveTheResult(_ setup: StreamSetup) throws {
         try withTemporaryDirectory { dir in
             let binary = try CLIPaths.binary().path
@@ -38,7 +39,7 @@ struct StreamSetup: CustomTestStringConvertible, Sendable {
     /// the weights load) used to get the default action, exit 143: the handler is now
     /// installed first thing in main, before that line. A signal before the transfer starts
     /// exits 130 with nothing written; one after it saves the current image.
-    @Test(arguments: [0.05, 0.5])
+    @Test(.needsWeights, arguments: [0.05, 0.5])
     func signalDuringStartUpExits130(_ delay: Double) throws {
         try withTemporaryDirectory { dir in
             let run = try RunningPincel(["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--size", "48",

@@ -1,9 +1,10 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 
 /// The paper's figures on tiny images with the real weights.
-@Suite("Figures", .serialized)
+@Suite("Figures", .serialized, .needsWeights)
 struct FiguresTests {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()

@@ -105,11 +105,12 @@ import PincelTestSupport
     }
 
     /// A save that fails midway (disk full) leaves neither the file nor its temporary file.
-    /// Needs a tiny tmpfs: runs where `mount` is allowed (root with CAP_SYS_ADMIN), else returns.
-    @Test func fullDiskSaveLeavesNothing() throws {
+    /// Needs a tiny tmpfs: runs where `mount` is allowed (root with CAP_SYS_ADMIN), else skipped.
+    @Test(.enabled(if: TmpfsMount.isAvailable, "needs a tmpfs mount (root with CAP_SYS_ADMIN)"))
+    func fullDiskSaveLeavesNothing() throws {
         let folder = try ImagingFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        guard TmpfsMount.mount(folder.path, options: "size=12k") else { return }
+        try #require(TmpfsMount.mount(folder.path, options: "size=12k"), "mount failed")
         defer { TmpfsMount.unmount(folder.path) }
         let path = folder.appendingPathComponent("big.png").path
         var noise = Tensor(zeros: [3, 128, 128])

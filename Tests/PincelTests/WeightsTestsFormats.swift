@@ -1,11 +1,12 @@
 import Foundation
+import PincelTestSupport
 import Testing
 import ZIPFoundation
 @testable import Pincel
 
 /// The three container formats. Expected values are printed by
 /// `python3 scripts/weights_fixtures.py`, which also wrote the fixtures (numpy, no torch).
-@Suite struct WeightsFormatTests {
+@Suite(.scratchFolder) struct WeightsFormatTests {
     static let expected: [String: ([Int], [Float])] = [
         "a": ([2, 3], [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5]),
         "t": ([3, 2], [-1.0, 0.5, -0.5, 1.0, 0.0, 1.5]),
@@ -62,7 +63,7 @@ import ZIPFoundation
 
     /// A torchvision-named (`features.N.weight`) zip .pth with the real weights, built here from
     /// the committed `vgg19_features_data.pkl` (storages "0".."31").
-    @Test func fullVGG19ZipPthRoundTrips() throws {
+    @Test(.needsWeights) func fullVGG19ZipPthRoundTrips() throws {
         let real = try WeightsTestSupport.realWeights().weights
         let pickle = try Data(contentsOf: URL(fileURLWithPath: try WeightsTestSupport.fixture("vgg19_features_data.pkl")))
         let url = try WeightsTestSupport.tempDir().appendingPathComponent("vgg19.pth")
@@ -85,7 +86,7 @@ import ZIPFoundation
     }
 
     /// Mixed plain namings (`.weight/.bias`, `_W/_b`, a `module.` prefix) with F16/BF16/F32 data.
-    @Test func fullVGG19SafetensorsRoundTrips() throws {
+    @Test(.needsWeights) func fullVGG19SafetensorsRoundTrips() throws {
         let real = try WeightsTestSupport.realWeights().weights
         var tensors: [(String, String, [Int], Data)] = []
         var expected: [ConvWeights] = []

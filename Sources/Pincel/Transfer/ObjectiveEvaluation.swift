@@ -24,9 +24,9 @@ extension StyleTransfer {
         }
         var networkOptions = options.network
         networkOptions.tapLayout = .channelsLast
-        let network = try VGG19Network(weights: weights, taps: GatysObjective.taps(for: options), options: networkOptions)
+        let network = try VGG19Network(weights: weights, taps: ObjectiveSpec(options).taps, options: networkOptions)
         let objective = try GatysObjective(network: network, content: content, styles: styles,
-                                           blend: options.styleBlend, options: options)
+                                           spec: ObjectiveSpec(options))
         let quantized = image.data.map { min(max($0.rounded(), 0), 255) }
         var scratch = [Float](repeating: 0, count: quantized.count)
         _ = try objective.evaluate(quantized, gradient: &scratch)

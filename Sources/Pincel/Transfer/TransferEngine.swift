@@ -55,7 +55,7 @@ enum TransferEngine {
         // Channels-last taps: the Gram products run about twice as fast in that layout.
         var networkOptions = options.network
         networkOptions.tapLayout = .channelsLast
-        let network = try VGG19Network(weights: weights, taps: GatysObjective.taps(for: options), options: networkOptions)
+        let network = try VGG19Network(weights: weights, taps: ObjectiveSpec(options).taps, options: networkOptions)
         let clock = DispatchTime.now().uptimeNanoseconds
         var x: [Float] = []
         var done = 0
@@ -162,7 +162,7 @@ enum TransferEngine {
             }
         }
         let objective = try GatysObjective(network: network, content: targetContent, styles: targetStyles,
-                                           blend: options.styleBlend, options: options)
+                                           spec: ObjectiveSpec(options))
         let optimizer: Optimizer = switch options.optimizer {
         case .lbfgs: try LBFGS(historySize: options.effectiveHistory(variables: start.count), learningRate: options.effectiveLearningRate,
                                bounds: options.bounded ? .pixelRange : nil, initialInverseCurvature: inverseCurvature,

@@ -54,7 +54,8 @@ public struct TransferOptions: Sendable {
     public var styleWeight: Float = 100
     /// Weight of the total-variation term, finite and at least 0.
     public var tvWeight: Float = 1e-3
-    /// The total-variation penalty: squared (`.l2`) or absolute (`.l1`) neighbour differences.
+    /// The total-variation penalty: squared (`.l2`) or smoothed absolute (`.l1(smoothing:)`)
+    /// neighbour differences.
     public var tvNorm: TotalVariationLoss.Norm = .l2
     /// The starting image.
     public var initial: InitialImage = .noise

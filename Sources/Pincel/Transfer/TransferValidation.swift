@@ -58,6 +58,9 @@ extension TransferOptions {
         if styleWeight > 0, !styleLayers.contains(where: { $0.weight > 0 }) {
             throw TransferError.invalidSetting(.styleLayers, "must give at least one layer a weight above 0 (or set the style weight to 0)")
         }
+        if ObjectiveSpec(self).taps.isEmpty {
+            throw TransferError.invalidSetting(.styleWeight, "and the content weight leave no term to optimise; give one a layer and a weight above 0")
+        }
         if contentWeight > 0, !contentLayers.contains(where: { $0.weight > 0 }) {
             throw TransferError.invalidSetting(.contentLayers, "must give at least one layer a weight above 0 (or set the content weight to 0)")
         }

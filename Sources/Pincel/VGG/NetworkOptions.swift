@@ -39,7 +39,9 @@ public struct NetworkOptions: Sendable, Equatable {
     public var algorithm: ConvolutionAlgorithm
     /// The storage type of activations and weights.
     public var precision: ComputePrecision
-    /// oneDNN (OpenMP) threads; `nil` = all cores (``TransferLimits/threads``).
+    /// oneDNN (OpenMP) threads for this network's work only (set around each of its builds and
+    /// passes, then restored: see ``ComputeThreads``); `nil` = the calling thread's count (all
+    /// cores unless `OMP_NUM_THREADS` says otherwise). ``TransferLimits/threads``.
     public var threads: Int?
     /// Recompute blocks 1 and 2 during the backward pass instead of keeping their activations
     /// (`nil`: automatically for images above ``recomputeAbovePixels``). Saves about 0.67 KB per

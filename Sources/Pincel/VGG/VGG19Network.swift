@@ -1,22 +1,33 @@
-import CDNNL
-
 /// VGG19's convolutional part on oneDNN: forward to any set of layers, and backward to the
 /// input image (weights are frozen; no weight gradients).
 ///
 /// The input is an RGB image `[3, H, W]` with values 0…255; the network applies the Caffe
 /// preprocessing itself (RGB → BGR, subtract the mean pixel 103.939, 116.779, 123.68 in
 /// BGR order). It runs only as deep as the deepest requested layer. Buffers and primitives
-/// are built once per image size and reused.
+/// are built once per image size and reused: the network keeps the plans of the last few
+/// sizes (least recently used dropped first, and only small ones beside the one in use; see
+/// `PlanCache`), and reorders each convolution's weights once per layout for all of them
+/// (`WeightStore`).
+///
+/// Threads: `options.threads` applies to this network's work only. It is set on the calling
+/// thread around each plan build, forward and backward pass (the tap-gradient callback
+/// included) and restored afterwards; see ``ComputeThreads`` for how and its limits.
 public final class VGG19Network {
     /// The layers whose activations ``forward(_:)`` returns, in the order given.
     public let taps: [VGG19Layer]
     /// Pooling, algorithm, precision, threads, recomputation and tap layout.
     public let options: NetworkOptions
-    private let weights: VGG19Weights
     private let engine: DNNLEngine
     private let stream: DNNLStream
+    private let weightStore: WeightStore
+    /// The plan of the last forward pass (or ``prepare(height:width:)``).
     private var plan: NetworkPlan?
+    private var plans = PlanCache()
     private var hasForward = false
+    /// Plans built so far (each a full set of primitives and buffers for one size).
+    private(set) var planBuilds = 0
+    /// Weight reorders run so far, for all plans.
+    var weightReorders: Int { weightStore.reorders }
 
     /// Caffe's mean pixel, BGR order.
     static let meanBGR: [Float] = [103.939, 116.779, 123.68]
@@ -40,10 +51,15 @@ public final class VGG19Network {
         }
         self.taps = layers
         self.options = options
-        self.weights = weights
-        ComputeThreads.set(options.threads)
         engine = try DNNLEngine()
         stream = try DNNLStream(engine: engine)
+        weightStore = WeightStore(weights: weights, engine: engine, stream: stream)
+    }
+
+    /// Runs `body` on this network's thread count (`options.threads`), as its own passes run:
+    /// for work done on the network's behalf, such as the Gram matrices of style targets.
+    public func withComputeThreads<T>(_ body: () throws -> T) rethrows -> T {
+        try ComputeThreads.withCount(options.threads, body)
     }
 
     /// Smallest image side the deepest tap needs (each pooling halves the size).
@@ -56,12 +72,28 @@ public final class VGG19Network {
         guard min(height, width) >= minimumSide else {
             throw VGGError.imageTooSmall(width: width, height: height, minimum: minimumSide)
         }
-        plan = nil  // release the old buffers before allocating the new ones
         hasForward = false
-        let p = try NetworkPlan(weights: weights, taps: taps, height: height, width: width,
-                                options: options, engine: engine, stream: stream)
+        if let cached = plans.plan(height: height, width: width) {
+            plan = cached
+            return cached
+        }
+        plan = nil
+        plans.makeRoom()  // release old buffers before allocating the new ones
+        let p = try ComputeThreads.withCount(options.threads) {
+            try NetworkPlan(weights: weightStore, taps: taps, height: height, width: width,
+                            options: options, engine: engine, stream: stream)
+        }
+        planBuilds += 1
+        plans.insert(p)
+        weightStore.keepOnly(plans.plans)
         plan = p
         return p
+    }
+
+    /// The bounds of the plan cache (tests use small ones).
+    var planCacheLimits: (capacity: Int, retainedBytes: Int) {
+        get { (plans.capacity, plans.retainedBytes) }
+        set { plans.capacity = newValue.capacity; plans.retainedBytes = newValue.retainedBytes }
     }
 
     /// Bytes held by the buffers for the current image size.
@@ -86,7 +118,7 @@ public final class VGG19Network {
             let src = (2 - c) * hw, off = c * hw
             for i in 0..<hw { dst[off + i] = image[src + i] - mean }
         }
-        try plan.forward()
+        try ComputeThreads.withCount(options.threads) { try plan.forward() }
         hasForward = true
     }
 
@@ -115,7 +147,7 @@ public final class VGG19Network {
         guard gradient.count == 3 * hw else {
             throw VGGError.badShape(expected: [3, plan.height, plan.width], got: [gradient.count], what: "image gradient")
         }
-        try plan.backward(tapGradient: tapGradient)
+        try ComputeThreads.withCount(options.threads) { try plan.backward(tapGradient: tapGradient) }
         let src = plan.inputGradient.floats
         for c in 0..<3 {
             let from = (2 - c) * hw, to = c * hw

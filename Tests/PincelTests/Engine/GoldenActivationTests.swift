@@ -1,3 +1,4 @@
+import PincelTestSupport
 import Testing
 @testable import Pincel
 
@@ -6,7 +7,7 @@ import Testing
 /// Reference numbers come from `python3 scripts/vgg_golden.py` (numpy only; it parses the
 /// weights with scripts/weights_golden.py). Re-run it and paste its output into `golden`
 /// if the image formula, the layers or the weights file change.
-@Suite("Golden activations vs numpy")
+@Suite("Golden activations vs numpy", .needsWeights)
 struct GoldenActivationTests {
     /// (layer, pooling, shape [C, h, w], Σa, Σa², [(flat index, value)]); the last pair is the argmax.
     static let golden: [(String, PoolingMode, [Int], Double, Double, [(Int, Double)])] = [

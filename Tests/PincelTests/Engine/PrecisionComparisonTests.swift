@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 
@@ -14,8 +15,9 @@ import Testing
 /// while the starry night's agrees to ~1e-6. The astronaut has flat, clipped regions where
 /// direct convolution gives exactly equal values inside 2x2 pooling windows; Winograd's
 /// different rounding breaks those ties the other way, so max pooling routes the gradient to
-/// a neighbouring pixel. ``astronautDifferenceIsMaxPoolingTies`` checks that explanation.
-@Suite("Precision comparison on real images", .serialized)
+/// a neighbouring pixel. ``winogradAgreesWithDirectWhereNoArgmaxDecides`` checks that, with
+/// no argmax to break ties (average pooling), Winograd's gradient agrees with direct's.
+@Suite("Precision comparison on real images", .serialized, .needsWeights)
 struct PrecisionComparisonTests {
     static let taps = ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu4_2", "relu5_1"]
 
@@ -91,12 +93,13 @@ struct PrecisionComparisonTests {
         #expect(cosine(refA.data, refS.data) < 0.9)
     }
 
-    /// The astronaut's Winograd difference comes from max-pooling ties: its relu1_2 (direct f32)
-    /// has 2x2 windows whose positive maximum occurs more than once; and with the same tap
-    /// gradients (1e-3 × direct's activations at relu2_1 and relu3_1), Winograd's image
-    /// gradient is > 1e-2 off with max pooling but < 1e-3 off (cosine > 0.9999) with average
-    /// pooling, which has no argmax.
-    @Test func astronautDifferenceIsMaxPoolingTies() throws {
+    /// Winograd against direct convolution on the astronaut, where max pooling has tied windows
+    /// (its relu1_2 under direct f32 has 2x2 windows whose positive maximum occurs more than
+    /// once): with the same tap gradients (1e-3 × direct's activations at relu2_1 and relu3_1)
+    /// and average pooling, which has no argmax, Winograd's image gradient agrees to < 1e-3
+    /// (cosine > 0.9999). With max pooling the two differ by ~9 % because each breaks those ties
+    /// its own way (both are valid subgradients); that is a property of the image, not checked.
+    @Test func winogradAgreesWithDirectWhereNoArgmaxDecides() throws {
         let astronaut = try Self.images().astronaut
         let weights = try WeightsTestSupport.realWeights().weights
         let probe = try VGG19Network(weights: weights, taps: ["relu1_2"], options: NetworkOptions(algorithm: .direct))
@@ -110,24 +113,20 @@ struct PrecisionComparisonTests {
             if m > 0 && v.filter({ $0 == m }).count > 1 { ties += 1 }
         } } }
         print("precision astronaut relu1_2: \(ties) of \(c * (h / 2) * (w / 2)) max-pooling windows have a tied positive maximum")
-        #expect(ties > 1000)
+        // A precondition on the input, not a check of the code: without ties this image would not
+        // be the hard case the test is about.
+        try #require(ties > 1000, "the astronaut crop has only \(ties) tied windows")
 
         let taps = ["relu2_1", "relu3_1"]
-        for pooling in [PoolingMode.max, .avg] {
-            let direct = try VGG19Network(weights: weights, taps: taps, options: NetworkOptions(pooling: pooling, algorithm: .direct))
-            let winograd = try VGG19Network(weights: weights, taps: taps, options: NetworkOptions(pooling: pooling, algorithm: .winograd))
-            let f = try direct.forward(astronaut)
-            _ = try winograd.forward(astronaut)
-            let g = f.mapValues { Tensor(shape: $0.shape, data: $0.data.map { $0 * 1e-3 }) }
-            let ref = try direct.backward(g), mine = try winograd.backward(g)
-            let err = relativeL2(mine.data, ref.data), cos = cosine(mine.data, ref.data)
-            print("precision \(pooling) winograd/f32 astronaut, taps relu2_1+relu3_1, same tap gradients: relative error \(err), cosine \(cos)")
-            if pooling == .max {
-                #expect(err > 1e-2, "max pooling: expected the tie effect, got relative error \(err)")
-            } else {
-                #expect(err < 1e-3, "avg pooling: relative error \(err)")
-                #expect(cos > 0.9999, "avg pooling: cosine \(cos)")
-            }
-        }
+        let direct = try VGG19Network(weights: weights, taps: taps, options: NetworkOptions(pooling: .avg, algorithm: .direct))
+        let winograd = try VGG19Network(weights: weights, taps: taps, options: NetworkOptions(pooling: .avg, algorithm: .winograd))
+        let f = try direct.forward(astronaut)
+        _ = try winograd.forward(astronaut)
+        let g = f.mapValues { Tensor(shape: $0.shape, data: $0.data.map { $0 * 1e-3 }) }
+        let ref = try direct.backward(g), mine = try winograd.backward(g)
+        let err = relativeL2(mine.data, ref.data), cos = cosine(mine.data, ref.data)
+        print("precision avg winograd/f32 astronaut, taps relu2_1+relu3_1, same tap gradients: relative error \(err), cosine \(cos)")
+        #expect(err < 1e-3, "avg pooling: relative error \(err)")
+        #expect(cos > 0.9999, "avg pooling: cosine \(cos)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 
@@ -7,7 +8,7 @@ struct MemoryEstimateTests {
     static let transferTaps = ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1", "relu4_2"]
 
     /// The network term against the bytes a real plan allocates: never below, at most 15% above.
-    @Test(arguments: [
+    @Test(.needsWeights, arguments: [
         NetworkOptions(algorithm: .winograd),
         NetworkOptions(algorithm: .winograd, recomputeEarlyBlocks: true),
         NetworkOptions(algorithm: .direct),

@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 
@@ -50,7 +51,7 @@ struct NumericEdgeTests {
     }
 
     /// A stop requested before the first iteration ends the transfer at that iteration.
-    @Test func transferStopsAtTheFirstIterationWhenAsked() throws {
+    @Test(.needsWeights) func transferStopsAtTheFirstIterationWhenAsked() throws {
         let content = try StyleTransferTests.example("astronaut.png", side: 48)
         let style = try StyleTransferTests.example("starry_night.jpg", side: 48)
         var options = TransferOptions()

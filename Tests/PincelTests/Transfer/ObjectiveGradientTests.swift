@@ -1,11 +1,12 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 
 /// The whole Gatys objective through the real VGG19: Pincel's analytic gradient (oneDNN +
 /// loss kernels, f32) against central finite differences of an independent float64
 /// implementation (``NaiveVGG`` and the loss formulas written out below).
-@Suite("Objective gradient (real weights)")
+@Suite("Objective gradient (real weights)", .needsWeights)
 struct ObjectiveGradientTests {
     static let size = 16
     static let styleLayers = ["relu1_1", "relu2_1", "relu3_1", "relu4_1"]
@@ -71,9 +72,9 @@ struct ObjectiveGradientTests {
         let contentImage = Self.image(seed: 1), styleImage = Self.image(seed: 2)
         // Start near the content so no term dwarfs the others.
         let x = Self.image(seed: 3, near: contentImage)
-        let net = try VGG19Network(weights: weights, taps: GatysObjective.taps(for: options), options: options.network)
+        let net = try VGG19Network(weights: weights, taps: ObjectiveSpec(options).taps, options: options.network)
         let objective = try GatysObjective(network: net, content: Tensor(shape: [3, s, s], data: contentImage),
-                                           styles: [Tensor(shape: [3, s, s], data: styleImage)], blend: nil, options: options)
+                                           styles: [Tensor(shape: [3, s, s], data: styleImage)], spec: ObjectiveSpec(options))
         var g = [Float](repeating: 0, count: x.count)
         let value = try objective.evaluate(x, gradient: &g)
 

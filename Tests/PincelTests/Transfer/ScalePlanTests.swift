@@ -1,3 +1,4 @@
+import PincelTestSupport
 import Testing
 @testable import Pincel
 
@@ -28,7 +29,7 @@ struct ScalePlanTests {
         #expect(throws: TransferError.self) { try ScalePlan(size: 512, iterations: 10, scales: nil, scaleIterations: [5, 0]) }
     }
 
-    @Test func pyramidRunEndsAtTheContentSizeAndLowersTheLoss() throws {
+    @Test(.needsWeights) func pyramidRunEndsAtTheContentSizeAndLowersTheLoss() throws {
         let content = try StyleTransferTests.example("astronaut.png", side: 96)
         let style = try StyleTransferTests.example("starry_night.jpg", side: 96)
         var options = TransferOptions()

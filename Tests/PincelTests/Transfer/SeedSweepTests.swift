@@ -1,11 +1,12 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 
 /// Every seed converges: a seeded sweep of default transfers (L-BFGS from noise) at small sizes,
 /// both poolings, on the real weights (about 95 s on an idle 2-core machine). Before the blind-step fix some seeds sat at their noise
 /// start for tens of evaluations (seed 413625244 at 192 px ended 35x above the others).
-@Suite("Seed sweep")
+@Suite("Seed sweep", .needsWeights)
 struct SeedSweepTests {
     static let seeds: [UInt64] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 413625244]
     static let sides = [32, 48, 64]

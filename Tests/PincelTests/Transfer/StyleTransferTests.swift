@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 
@@ -14,7 +15,7 @@ struct StyleTransferTests {
         try VGG19Weights.load(contentsOf: WeightsLocator.resolve(explicit: nil))
     }
 
-    @Test func lossDropsAndResultDiffersFromContent() throws {
+    @Test(.needsWeights) func lossDropsAndResultDiffersFromContent() throws {
         let content = try Self.example("astronaut.png", side: 64)
         let style = try Self.example("starry_night.jpg", side: 64)
         var options = TransferOptions()
@@ -34,7 +35,7 @@ struct StyleTransferTests {
         #expect(result.image.data.allSatisfy { $0 >= 0 && $0 <= 255 })
     }
 
-    @Test func boundedResultNeedsNoClippingAndKeepsItsObjectiveWhenSaved() throws {
+    @Test(.needsWeights) func boundedResultNeedsNoClippingAndKeepsItsObjectiveWhenSaved() throws {
         let content = try Self.example("chelsea.png", side: 64)
         let style = try Self.example("starry_night.jpg", side: 64)
         var options = TransferOptions()
@@ -48,7 +49,7 @@ struct StyleTransferTests {
         #expect(gap < 0.02)
     }
 
-    @Test func lbfgsFromTheContentImageConvergesInsteadOfDiverging() throws {
+    @Test(.needsWeights) func lbfgsFromTheContentImageConvergesInsteadOfDiverging() throws {
         // Started from the photo, the unit L-BFGS step used to overshoot and the run diverged
         // (this case, 128 px: 2.8e8 -> 4.2e9 after 100 iterations, colour noise). With rising
         // trials cut back it goes below 1e7 (measured 7.2e6 after 60), and the result is the best point.
@@ -69,7 +70,7 @@ struct StyleTransferTests {
         #expect(result.finalTerms.total <= best * 1.0001)
     }
 
-    @Test func styleOnlyFromNoiseLowersStyleLossByNinetyPercent() throws {
+    @Test(.needsWeights) func styleOnlyFromNoiseLowersStyleLossByNinetyPercent() throws {
         let content = try Self.example("chelsea.png", side: 64)
         let style = try Self.example("the_scream.jpg", side: 64)
         var options = TransferOptions()
@@ -85,7 +86,7 @@ struct StyleTransferTests {
         #expect(last <= 0.1 * first)
     }
 
-    @Test func luminanceModeKeepsContentChroma() throws {
+    @Test(.needsWeights) func luminanceModeKeepsContentChroma() throws {
         let content = try Self.example("coffee.png", side: 64)
         let style = try Self.example("starry_night.jpg", side: 64)
         var options = TransferOptions()
@@ -103,7 +104,7 @@ struct StyleTransferTests {
         #expect(luma > 5, "luminance should be stylised (mean change \(luma))")
     }
 
-    @Test func stopsWhenTheCallerSaysSo() throws {
+    @Test(.needsWeights) func stopsWhenTheCallerSaysSo() throws {
         let content = try Self.example("astronaut.png", side: 32)
         var options = TransferOptions()
         options.iterations = 100

@@ -1,4 +1,0 @@
-import Testing
-@testable import Pincel
-
-@Test func versionIsSet() { #expect(!PincelInfo.version.isEmpty) }
