@@ -27,10 +27,13 @@ let package = Package(
             ],
             path: "Sources/Pincel"
         ),
+        // Built on the public API only: the paper's figures and the engine benchmark.
+        .target(name: "PincelFigures", dependencies: ["Pincel"], path: "Sources/PincelFigures"),
+        .target(name: "PincelBench", dependencies: ["Pincel"], path: "Sources/PincelBench"),
         .executableTarget(
             name: "PincelCLI",
             dependencies: [
-                "Pincel",
+                "Pincel", "PincelFigures", "PincelBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/PincelCLI"
@@ -38,7 +41,7 @@ let package = Package(
         // Helpers shared by both test targets (never a product).
         .target(name: "PincelTestSupport", path: "Tests/Support"),
         .testTarget(name: "PincelTests",
-                    dependencies: ["Pincel", "PincelTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/PincelTests",
+                    dependencies: ["Pincel", "PincelFigures", "PincelTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/PincelTests",
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PincelCLITests", dependencies: ["PincelCLI", "PincelTestSupport"], path: "Tests/PincelCLITests"),
     ]

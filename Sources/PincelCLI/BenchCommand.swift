@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pincel
+import PincelBench
 
 /// `pincel bench`: engine speed per algorithm and precision.
 struct BenchCommand: ParsableCommand {

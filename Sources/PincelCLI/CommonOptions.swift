@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pincel
+import PincelFigures
 
 /// The options every figure command shares: image size, iterations per tile, seed,
 /// weights file, threads and quiet.
@@ -83,17 +84,21 @@ enum FigureCommandRunner {
 
     /// `make` gets the transfer options and a progress closure; its figure is saved.
     static func run(common: CommonOptions, output: SheetOutputOptions,
-                    make: (TransferOptions, VGG19Weights, (FigureProgress, @escaping () -> Tensor) -> Bool) throws -> Figure) throws {
+                    make: @escaping @Sendable (TransferOptions, VGG19Weights, @escaping FigureProgressHandler) async throws -> Figure) async throws {
         try common.checkMemory()
         let seed = common.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
-        var reporter = ProgressReporter(quiet: common.quiet)
+        let reporter = ProgressReporter(quiet: common.quiet)
         reporter.note("seed: \(seed)")
         let weights = try VGG19Weights.load(contentsOf: WeightsLocator.resolve(explicit: common.weights))
         try InterruptFlag.exitIfRaised(reporter)
-        var figure = try make(common.makeOptions(seed: seed), weights) { p, _ in
-            reporter.label = "[\(p.tile)/\(p.tiles) \(p.caption)] "
-            reporter.report(p.transfer)
-            return !InterruptFlag.isRaised
+        let console = FigureConsole(reporter: reporter)
+        let options = common.makeOptions(seed: seed)
+        var figure: Figure
+        do {
+            figure = try await InterruptFlag.cancellingOnInterrupt { try await make(options, weights, console.report) }
+        } catch is CancellationError {
+            reporter.note("interrupted before the first tile started; nothing was written")
+            throw ExitCode(130)
         }
         if figure.interrupted { reporter.finish() }
         if let columns = output.columns { figure.columns = columns }
@@ -125,5 +130,20 @@ enum FigureCommandRunner {
         while name.contains("--") { name = name.replacingOccurrences(of: "--", with: "-") }
         name = name.trimmingCharacters(in: CharacterSet(charactersIn: "-"))
         return String(format: "%02d-%@.png", index, name.isEmpty ? "tile" : name)
+    }
+}
+
+/// The figure commands' progress line, fed on the transfer's thread.
+///
+/// `@unchecked Sendable`: one transfer runs at a time and reports from its own thread, one
+/// event after another; the command touches the reporter again only after the figure returned.
+final class FigureConsole: @unchecked Sendable {
+    private var reporter: ProgressReporter
+
+    init(reporter: ProgressReporter) { self.reporter = reporter }
+
+    func report(_ p: FigureProgress) {
+        reporter.label = "[\(p.tile)/\(p.tiles) \(p.caption)] "
+        reporter.report(p.transfer)
     }
 }

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Pincel
+import PincelFigures
 
 /// `pincel reconstruct content|style`: the paper's reconstructions from white noise.
-struct ReconstructCommand: ParsableCommand {
+struct ReconstructCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconstruct",
         abstract: "Reconstruct an image from white noise at several VGG19 layers (the paper's Fig. 1), as a contact sheet.",
@@ -27,7 +28,7 @@ struct ReconstructCommand: ParsableCommand {
         do { return try WeightedLayer.parseList(text) } catch { throw ValidationError.oneLine("--layers: \(error)") }
     }
 
-    struct Content: ParsableCommand {
+    struct Content: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Content reconstructions: noise optimised to match the image's activations at each layer.",
             discussion: "One tile per layer (content loss only, no total-variation term). Low layers give an "
@@ -44,20 +45,20 @@ struct ReconstructCommand: ParsableCommand {
             try ReconstructCommand.validate(image: image, layers: layers, optimizer: optimizer, common: common, sheet: sheet)
         }
 
-        func run() throws {
+        func run() async throws {
             let layers = try ReconstructCommand.layerList(layers)
             let input = try common.load(image)
             let kind = try ReconstructCommand.optimizerKind(optimizer)
-            try FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
+            try await FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
                 var options = options
                 options.optimizer = kind
-                return try Figures.contentReconstructions(image: input, layers: layers, weights: weights, options: options,
+                return try await Figures.contentReconstructions(image: input, layers: layers, weights: weights, options: options,
                                                    includeInput: !sheet.noInputs, progress: progress)
             }
         }
     }
 
-    struct Style: ParsableCommand {
+    struct Style: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Style reconstructions: noise optimised to match the image's Gram matrices at nested layer sets.",
             discussion: "One tile per set {first layer}, {first two}, ... {all} (style loss only, each layer "
@@ -76,14 +77,14 @@ struct ReconstructCommand: ParsableCommand {
             try ReconstructCommand.validate(image: image, layers: layers, optimizer: optimizer, common: common, sheet: sheet)
         }
 
-        func run() throws {
+        func run() async throws {
             let sets = Figures.nestedStyleSets(try ReconstructCommand.layerList(layers))
             let input = try common.load(image)
             let kind = try ReconstructCommand.optimizerKind(optimizer)
-            try FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
+            try await FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
                 var options = options
                 options.optimizer = kind
-                return try Figures.styleReconstructions(image: input, layerSets: sets, weights: weights, options: options,
+                return try await Figures.styleReconstructions(image: input, layerSets: sets, weights: weights, options: options,
                                                  includeInput: !sheet.noInputs, progress: progress)
             }
         }

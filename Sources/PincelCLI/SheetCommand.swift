@@ -1,8 +1,9 @@
 import ArgumentParser
 import Pincel
+import PincelFigures
 
 /// `pincel sheet ratio|init`: one transfer under several settings, as a contact sheet.
-struct SheetCommand: ParsableCommand {
+struct SheetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sheet",
         abstract: "The same style transfer under several settings side by side (the paper's Figs. 3 and 6).",
@@ -10,7 +11,7 @@ struct SheetCommand: ParsableCommand {
         subcommands: [Ratio.self, Init.self]
     )
 
-    struct Ratio: ParsableCommand {
+    struct Ratio: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "One tile per content/style weight ratio, from mostly photo to mostly painting.",
             discussion: "Each tile is the transfer with content weight α = --content-weight and style weight "
@@ -40,19 +41,19 @@ struct SheetCommand: ParsableCommand {
             return values.compactMap { $0 }
         }
 
-        func run() throws {
+        func run() async throws {
             let ratios = try parsedRatios()
             let (c, s) = (try common.load(content), try common.load(style))
-            try FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
+            try await FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
                 var options = options
                 options.contentWeight = contentWeight
-                return try Figures.ratioSheet(content: c, style: s, ratios: ratios, weights: weights, options: options,
+                return try await Figures.ratioSheet(content: c, style: s, ratios: ratios, weights: weights, options: options,
                                               includeInputs: !sheet.noInputs, progress: progress)
             }
         }
     }
 
-    struct Init: ParsableCommand {
+    struct Init: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "init",
             abstract: "The same transfer started from the style image, the content image and noise.",
@@ -71,13 +72,13 @@ struct SheetCommand: ParsableCommand {
             try FigureCommandRunner.requireFiles([("--content", content), ("--style", style)], sheet: sheet, weights: common.weights)
         }
 
-        func run() throws {
+        func run() async throws {
             let (c, s) = (try common.load(content), try common.load(style))
             let kind = try ReconstructCommand.optimizerKind(optimizer)
-            try FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
+            try await FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
                 var options = options
                 options.optimizer = kind
-                return try Figures.initialisationSheet(content: c, style: s, weights: weights, options: options,
+                return try await Figures.initialisationSheet(content: c, style: s, weights: weights, options: options,
                                                 includeInputs: !sheet.noInputs, progress: progress)
             }
         }

@@ -1,7 +1,9 @@
 import Foundation
+import Synchronization
 import PincelTestSupport
 import Testing
 @testable import Pincel
+@testable import PincelFigures
 
 /// The paper's figures on tiny images with the real weights.
 @Suite("Figures", .serialized, .needsWeights)
@@ -66,17 +68,16 @@ struct FiguresTests {
         }
     }
 
-    @Test func contentReconstructionFromLowLayerIsCloserThanFromHighLayer() throws {
+    @Test func contentReconstructionFromLowLayerIsCloserThanFromHighLayer() async throws {
         let image = try Self.example("astronaut.png", side: 32)
         let layers = ["relu1_2", "relu5_2"].map { WeightedLayer(name: $0) }
-        var seen: [Int] = []
-        let figure = try Figures.contentReconstructions(image: image, layers: layers, weights: Self.weights(),
-                                                        options: Self.options(iterations: 30)) { p, _ in
-            if seen.last != p.tile { seen.append(p.tile) }
+        let seen = Mutex<[Int]>([])
+        let figure = try await Figures.contentReconstructions(image: image, layers: layers, weights: Self.weights(),
+                                                              options: Self.options(iterations: 30)) { p in
+            seen.withLock { if $0.last != p.tile { $0.append(p.tile) } }
             #expect(p.tiles == 2)
-            return true
         }
-        #expect(seen == [1, 2])
+        #expect(seen.withLock { $0 } == [1, 2])
         #expect(figure.tiles.map(\.caption) == ["input", "relu1_2", "relu5_2"])
         #expect(figure.tiles.allSatisfy { $0.image.shape == image.shape })
         let low = Self.rms(figure.tiles[1].image, image), high = Self.rms(figure.tiles[2].image, image)
@@ -92,7 +93,7 @@ struct FiguresTests {
         Self.expectGrid(try figure.sheet(), figure: figure, columns: 3, rows: 1)
     }
 
-    @Test func styleReconstructionsDropTheirStyleLossByNinetyPercent() throws {
+    @Test func styleReconstructionsDropTheirStyleLossByNinetyPercent() async throws {
         let image = try Self.example("starry_night.jpg", side: 32)
         let sets = Figures.nestedStyleSets()
         #expect(sets.map { $0.map(\.name) } == (1...5).map { Array(["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"].prefix($0)) })
@@ -100,7 +101,7 @@ struct FiguresTests {
         // Adam, as `pincel reconstruct style` uses by default: L-BFGS stalls on the low-layer sets.
         var options = Self.options(iterations: 30)
         options.optimizer = .adam
-        let figure = try Figures.styleReconstructions(image: image, layerSets: sets, weights: Self.weights(),
+        let figure = try await Figures.styleReconstructions(image: image, layerSets: sets, weights: Self.weights(),
                                                       options: options, includeInput: false)
         #expect(figure.tiles.map(\.caption) == ["relu1_1", "relu1_1…relu2_1", "relu1_1…relu3_1", "relu1_1…relu4_1",
                                                  "relu1_1…relu5_1"])
@@ -115,11 +116,11 @@ struct FiguresTests {
         Self.expectGrid(try figure.sheet(), figure: figure, columns: 5, rows: 1)
     }
 
-    @Test func ratioSheetHasOneTilePerRatioAfterTheInputs() throws {
+    @Test func ratioSheetHasOneTilePerRatioAfterTheInputs() async throws {
         let content = try Self.example("chelsea.png", side: 32)
         let style = try Self.example("the_scream.jpg", side: 32)
         let ratios: [Float] = [5, 5e-4]
-        let figure = try Figures.ratioSheet(content: content, style: style, ratios: ratios, weights: Self.weights(),
+        let figure = try await Figures.ratioSheet(content: content, style: style, ratios: ratios, weights: Self.weights(),
                                             options: Self.options(iterations: 20))
         #expect(figure.tiles.map(\.caption) == ["content", "style", "α/β = 5", "α/β = 5e-4"])
         // The photo-heavy ratio stays nearer the photo than the painting-heavy one.
@@ -131,15 +132,15 @@ struct FiguresTests {
         Self.expectGrid(try wide.sheet(), figure: wide, columns: 2, rows: 2)
     }
 
-    @Test func initialisationSheetStartsFromStyleContentAndNoise() throws {
+    @Test func initialisationSheetStartsFromStyleContentAndNoise() async throws {
         let content = try Self.example("coffee.png", side: 32)
         let style = try Self.example("starry_night.jpg", side: 32)
-        var starts: [Tensor] = []
-        let figure = try Figures.initialisationSheet(content: content, style: style, weights: Self.weights(),
-                                                     options: Self.options(iterations: 3), includeInputs: false) { p, image in
-            if p.transfer.iteration == 1 { starts.append(image()) }
-            return true
+        let recorded = Mutex<[Tensor]>([])
+        let figure = try await Figures.initialisationSheet(content: content, style: style, weights: Self.weights(),
+                                                           options: Self.options(iterations: 3), includeInputs: false) { p in
+            if p.transfer.iteration == 1, let image = p.currentImage() { recorded.withLock { $0.append(image) } }
         }
+        let starts = recorded.withLock { $0 }
         #expect(figure.tiles.map(\.caption) == ["from style", "from content", "from noise"])
         try #require(starts.count == 3)
         let styleAtSize = try ImageIO.resize(style, width: content.shape[2], height: content.shape[1])
@@ -149,23 +150,23 @@ struct FiguresTests {
         Self.expectGrid(try figure.sheet(), figure: figure, columns: 3, rows: 1)
     }
 
-    @Test func ratioFormattingAndErrors() throws {
+    @Test func ratioFormattingAndErrors() async throws {
         #expect(Figures.formatRatio(5e-2) == "5e-2")
         #expect(Figures.formatRatio(1) == "1")
         #expect(Figures.formatRatio(50) == "5e1")
         #expect(Figures.formatRatio(0.25) == "0.25")
         let image = Tensor(zeros: [3, 32, 32])
         let weights = try Self.weights()
-        #expect(throws: FigureError.noLayers("content reconstruction")) {
-            _ = try Figures.contentReconstructions(image: image, layers: [], weights: weights)
+        await #expect(throws: FigureError.noLayers("content reconstruction")) {
+            _ = try await Figures.contentReconstructions(image: image, layers: [], weights: weights)
         }
-        #expect(throws: FigureError.invalidRatios("0.0")) {
-            _ = try Figures.ratioSheet(content: image, style: image, ratios: [1, 0], weights: weights)
+        await #expect(throws: FigureError.invalidRatios("0.0")) {
+            _ = try await Figures.ratioSheet(content: image, style: image, ratios: [1, 0], weights: weights)
         }
         var o = TransferOptions()
         o.styleWeight = 0
-        #expect(throws: FigureError.invalidWeight("the style weight")) {
-            _ = try Figures.styleReconstructions(image: image, weights: weights, options: o)
+        await #expect(throws: FigureError.invalidWeight("the style weight")) {
+            _ = try await Figures.styleReconstructions(image: image, weights: weights, options: o)
         }
         #expect(throws: FigureError.noTiles) { _ = try Figure(tiles: [], columns: 1).sheet() }
     }

@@ -2,6 +2,7 @@ import Foundation
 import PincelTestSupport
 import Testing
 @testable import Pincel
+import PincelFigures
 
 /// Library arithmetic on user-sized numbers never traps: bounds are checked before
 /// anything is computed or allocated from them.

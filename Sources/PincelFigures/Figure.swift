@@ -1,3 +1,5 @@
+import Pincel
+
 /// One image of a figure: the caption shown under it and the image itself.
 public struct FigureTile: Sendable {
     /// Text under the tile on the contact sheet.
@@ -45,6 +47,9 @@ public struct Figure: Sendable {
     }
 }
 
+/// Called after every evaluation of every tile, on the transfer's thread.
+public typealias FigureProgressHandler = @Sendable (FigureProgress) -> Void
+
 /// Where the making of a figure is: which tile, and that tile's transfer progress.
 public struct FigureProgress: Sendable {
     /// The tile being optimised, 1-based, counting only the optimised tiles.
@@ -53,8 +58,14 @@ public struct FigureProgress: Sendable {
     public var tiles: Int
     /// The caption of the tile being optimised.
     public var caption: String
-    /// The transfer's own progress for this tile.
-    public var transfer: TransferProgress
+    /// The transfer's own progress event for this tile.
+    public var event: TransferProgressEvent
+
+    /// The transfer's progress for this tile.
+    public var transfer: TransferProgress { event.progress }
+
+    /// The tile's image as it is now, RGB `[3, h, w]` (see ``TransferProgressEvent/currentImage()``).
+    public func currentImage() -> Tensor? { event.currentImage() }
 }
 
 /// Errors of the figure makers.

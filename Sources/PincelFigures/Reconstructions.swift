@@ -1,3 +1,5 @@
+import Pincel
+
 /// The figures of Gatys, Ecker & Bethge that show what the network keeps of an image:
 /// reconstructions from white noise of the content (Fig. 1, bottom) and of the style
 /// (Fig. 1, top) at increasingly deep layers.
@@ -24,13 +26,14 @@ public enum Figures {
     ///   - options: iterations, seed, content weight (must be > 0), network settings; the
     ///     style weight is ignored (0) and the network runs only up to each tile's layer.
     ///   - includeInput: put the image itself first, captioned "input".
-    ///   - progress: after every evaluation; return `false` to stop the figure.
+    ///   - progress: after every evaluation, on the transfer's thread. Cancel the calling task
+    ///     to stop the figure (its current tile is kept, unfinished).
     /// - Returns: a one-row figure: [input,] one tile per layer captioned with its name.
     public static func contentReconstructions(
         image: Tensor, layers: [WeightedLayer] = paperContentLayers, weights: VGG19Weights,
         options: TransferOptions = TransferOptions(), includeInput: Bool = true,
-        progress: (FigureProgress, @escaping () -> Tensor) -> Bool = { _, _ in true }
-    ) throws -> Figure {
+        progress: @escaping FigureProgressHandler = { _ in }
+    ) async throws -> Figure {
         guard !layers.isEmpty else { throw FigureError.noLayers("content reconstruction") }
         guard options.contentWeight.isFinite, options.contentWeight > 0 else {
             throw FigureError.invalidWeight("the content weight")
@@ -43,7 +46,7 @@ public enum Figures {
             return FigureRunner.Job(caption: layer.name, content: image, styles: [image], options: o)
         }
         let leading = includeInput ? [FigureTile(caption: "input", image: image)] : []
-        return try FigureRunner.run(jobs, weights: weights, leading: leading, columns: leading.count + jobs.count,
+        return try await FigureRunner.run(jobs, weights: weights, leading: leading, columns: leading.count + jobs.count,
                                     progress: progress)
     }
 
@@ -81,8 +84,8 @@ public enum Figures {
     public static func styleReconstructions(
         image: Tensor, layerSets: [[WeightedLayer]] = nestedStyleSets(), weights: VGG19Weights,
         options: TransferOptions = TransferOptions(), includeInput: Bool = true,
-        progress: (FigureProgress, @escaping () -> Tensor) -> Bool = { _, _ in true }
-    ) throws -> Figure {
+        progress: @escaping FigureProgressHandler = { _ in }
+    ) async throws -> Figure {
         guard !layerSets.isEmpty else { throw FigureError.noLayers("style reconstruction") }
         guard options.styleWeight.isFinite, options.styleWeight > 0 else {
             throw FigureError.invalidWeight("the style weight")
@@ -96,7 +99,7 @@ public enum Figures {
             return FigureRunner.Job(caption: caption(forStyleSet: set), content: image, styles: [image], options: o)
         }
         let leading = includeInput ? [FigureTile(caption: "input", image: image)] : []
-        return try FigureRunner.run(jobs, weights: weights, leading: leading, columns: leading.count + jobs.count,
+        return try await FigureRunner.run(jobs, weights: weights, leading: leading, columns: leading.count + jobs.count,
                                     progress: progress)
     }
 

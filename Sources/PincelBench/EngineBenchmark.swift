@@ -1,4 +1,5 @@
 import Foundation
+import Pincel
 
 /// Times VGG19 forward+backward passes (conv1_1 … relu5_1) for each engine mode.
 public enum EngineBenchmark {

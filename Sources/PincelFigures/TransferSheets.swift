@@ -1,4 +1,5 @@
 import Foundation
+import Pincel
 
 extension Figures {
     /// The content/style weight ratios α/β of the ratio sheet, from "mostly photo" to
@@ -29,32 +30,31 @@ extension Figures {
     public static func ratioSheet(
         content: Tensor, style: Tensor, ratios: [Float] = defaultRatios, weights: VGG19Weights,
         options: TransferOptions = TransferOptions(), includeInputs: Bool = true,
-        progress: (FigureProgress, @escaping () -> Tensor) -> Bool = { _, _ in true }
-    ) throws -> Figure {
+        progress: @escaping FigureProgressHandler = { _ in }
+    ) async throws -> Figure {
         guard !ratios.isEmpty else { throw FigureError.noTiles }
         if let bad = ratios.first(where: { !($0.isFinite && $0 > 0) }) {
             throw FigureError.invalidRatios("\(bad)")
         }
-        return try ratioFigure(content: content, style: style, ratios: ratios, weights: weights, options: options,
+        return try await ratioFigure(content: content, style: style, ratios: ratios, weights: weights, options: options,
                                includeInputs: includeInputs, progress: progress)
     }
 
     private static func ratioFigure(
         content: Tensor, style: Tensor, ratios: [Float], weights: VGG19Weights, options: TransferOptions,
-        includeInputs: Bool, progress: (FigureProgress, @escaping () -> Tensor) -> Bool
-    ) throws -> Figure {
+        includeInputs: Bool, progress: @escaping FigureProgressHandler
+    ) async throws -> Figure {
         guard options.contentWeight.isFinite, options.contentWeight > 0 else {
             throw FigureError.invalidWeight("the content weight")
         }
-        let initial = try initialImage(for: options, content: content, style: style)
         let jobs = ratios.map { ratio in
             var o = options
             o.styleWeight = options.contentWeight / ratio
             return FigureRunner.Job(caption: "α/β = \(formatRatio(ratio))", content: content, styles: [style],
-                                    options: o, initialImage: initial)
+                                    options: o)
         }
         let leading = includeInputs ? inputTiles(content: content, style: style) : []
-        return try FigureRunner.run(jobs, weights: weights, leading: leading, columns: leading.count + jobs.count,
+        return try await FigureRunner.run(jobs, weights: weights, leading: leading, columns: leading.count + jobs.count,
                                     progress: progress)
     }
 
@@ -78,16 +78,15 @@ extension Figures {
     public static func initialisationSheet(
         content: Tensor, style: Tensor, weights: VGG19Weights, options: TransferOptions = TransferOptions(),
         includeInputs: Bool = true,
-        progress: (FigureProgress, @escaping () -> Tensor) -> Bool = { _, _ in true }
-    ) throws -> Figure {
-        let jobs = try initialisations.map { caption, start in
+        progress: @escaping FigureProgressHandler = { _ in }
+    ) async throws -> Figure {
+        let jobs = initialisations.map { caption, start in
             var o = options
             o.initial = start
-            return FigureRunner.Job(caption: caption, content: content, styles: [style], options: o,
-                                    initialImage: try initialImage(for: o, content: content, style: style))
+            return FigureRunner.Job(caption: caption, content: content, styles: [style], options: o)
         }
         let leading = includeInputs ? inputTiles(content: content, style: style) : []
-        return try FigureRunner.run(jobs, weights: weights, leading: leading, columns: leading.count + jobs.count,
+        return try await FigureRunner.run(jobs, weights: weights, leading: leading, columns: leading.count + jobs.count,
                                     progress: progress)
     }
 
@@ -105,12 +104,5 @@ extension Figures {
 
     static func inputTiles(content: Tensor, style: Tensor) -> [FigureTile] {
         [FigureTile(caption: "content", image: content), FigureTile(caption: "style", image: style)]
-    }
-
-    /// The start image a transfer with `options` needs (`.style` and `.image` starts), sized
-    /// as the transfer pipeline sizes it.
-    static func initialImage(for options: TransferOptions, content: Tensor, style: Tensor) throws -> Tensor? {
-        try LoadedImages.initialImage(options.initial, styles: [style], width: content.shape[2],
-                                      height: content.shape[1], maxPixels: options.maxPixels)
     }
 }
