@@ -102,7 +102,8 @@ public struct MemoryEstimate: Sendable, Equatable {
                             options: options)
     }
 
-    /// The network part of ``EngineBenchmark`` at `size x size` (taps up to relu5_1), plus the fixed part.
+    /// The network part of `pincel bench` (`EngineBenchmark`, module PincelBench) at
+    /// `size x size` (taps up to relu5_1), plus the fixed part.
     public static func benchmark(size: Int, options: NetworkOptions) throws -> Int {
         networkBytes(height: size, width: size, taps: [try VGG19Layer(name: "relu5_1")], options: options) + fixedBytes
     }
