@@ -6,10 +6,17 @@ PINCEL_HOME  ?= $(HOME)/.cache/pincel
 WEIGHTS      := $(PINCEL_HOME)/vgg19_weights_tf_dim_ordering_tf_kernels_notop_q.bin
 BIN           = $(shell $(SWIFT) build $(SWIFTFLAGS) --show-bin-path)/pincel
 DEMO_OUT     ?= out/demo.png
+# The example package (Examples/QuickStart): a separate package that uses Pincel by path.
+EXAMPLE_DIR  := Examples/QuickStart
+EXAMPLE_BIN   = $(shell $(SWIFT) build $(SWIFTFLAGS) --package-path $(EXAMPLE_DIR) --show-bin-path)/QuickStart
+EXAMPLE_SECONDS ?= 10
+# `make docs` writes a static site here (python3 -m http.server -d .build/docs, then
+# http://localhost:8000/documentation/pincel).
+DOCS_OUT     ?= .build/docs
 
 export PINCEL_HOME
 
-.PHONY: all deps weights build test test-fast fuzz demo bench clean
+.PHONY: all deps weights build test test-fast fuzz demo bench example example-build docs clean
 
 all: build
 
@@ -27,6 +34,7 @@ build: deps
 # test-fast needs no weights; test runs the fast tier, the full tier, then each fuzz target.
 test: deps weights
 	SWIFT=$(SWIFT) CONFIG=$(CONFIG) bash scripts/test.sh all
+	$(MAKE) example-build
 	FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) bash scripts/fuzz.sh
 
 test-fast: deps
@@ -47,5 +55,29 @@ demo: build weights
 bench: build weights
 	$(BIN) bench
 
+# The documentation's code: builds the example package and checks that every swift block of
+# the DocC articles appears in it word for word.
+example-build: deps
+	python3 scripts/check-doc-snippets.py
+	$(SWIFT) build $(SWIFTFLAGS) --package-path $(EXAMPLE_DIR)
+
+# Runs the example: a 128 px transfer cancelled after EXAMPLE_SECONDS, then one stopped at
+# its 5th evaluation through the event stream; both images saved to out/.
+example: example-build weights
+	@mkdir -p out
+	$(EXAMPLE_BIN) --seconds $(EXAMPLE_SECONDS) --output out/quickstart.png
+	$(EXAMPLE_BIN) --stop-after 5 --output out/quickstart-5.png
+
+# DocC documentation of the Pincel library (swift-docc-plugin). Fails on any DocC warning,
+# on a public symbol without documentation, or on an article's swift block that is not in
+# the example's sources.
+docs: deps
+	python3 scripts/check-doc-snippets.py
+	$(SWIFT) package --allow-writing-to-directory $(DOCS_OUT) generate-documentation --target Pincel \
+	    --warnings-as-errors --experimental-skip-synthesized-symbols --transform-for-static-hosting \
+	    --experimental-documentation-coverage --coverage-summary-level brief --output-path $(DOCS_OUT)
+	python3 scripts/check-doc-coverage.py $(DOCS_OUT)
+	@echo "documentation: $(DOCS_OUT) (python3 -m http.server -d $(DOCS_OUT); open /documentation/pincel)"
+
 clean:
-	rm -rf .build out .fuzz
+	rm -rf .build out .fuzz $(EXAMPLE_DIR)/.build

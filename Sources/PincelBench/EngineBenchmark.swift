@@ -5,12 +5,15 @@ import Pincel
 public enum EngineBenchmark {
     /// One measured configuration.
     public struct Result: Sendable {
+        /// Side of the square test image, pixels.
         public var size: Int
+        /// The engine mode measured.
         public var options: NetworkOptions
         /// Seconds per forward+backward pass, one per repetition.
         public var seconds: [Double]
         /// Bytes of the network's buffers at this size.
         public var bufferBytes: Int
+        /// The median of ``seconds`` (the upper one for an even count); needs at least one.
         public var median: Double { seconds.sorted()[seconds.count / 2] }
         /// Forward FLOPs of direct convolution up to relu5_1 (2 per multiply-add).
         public var forwardFLOPs: Double { EngineBenchmark.forwardFLOPs(height: size, width: size) }
@@ -32,7 +35,10 @@ public enum EngineBenchmark {
         return total
     }
 
-    /// Measures `repetitions` passes after one warm-up pass.
+    /// Measures `repetitions` passes (at least 1) after one warm-up pass, on a `size` × `size`
+    /// pixel test pattern.
+    ///
+    /// - Throws: ``VGGError`` or ``DNNLError`` when the network cannot run at that size.
     public static func run(weights: VGG19Weights, size: Int, options: NetworkOptions,
                            repetitions: Int) throws -> Result {
         let net = try VGG19Network(weights: weights, taps: taps, options: options)

@@ -11,6 +11,7 @@ public struct FigureTile: Sendable {
     /// Objective terms at the first evaluation (the starting image), `nil` for input tiles.
     public var startTerms: GatysObjective.Terms?
 
+    /// A tile; `result` and `startTerms` only for tiles a transfer made.
     public init(caption: String, image: Tensor, result: TransferResult? = nil, startTerms: GatysObjective.Terms? = nil) {
         self.caption = caption
         self.image = image
@@ -21,12 +22,14 @@ public struct FigureTile: Sendable {
 
 /// A figure of the paper: tiles laid out in a grid of `columns`, row by row.
 public struct Figure: Sendable {
+    /// The tiles, row by row.
     public var tiles: [FigureTile]
     /// Tiles per row of the contact sheet.
     public var columns: Int
     /// True when the caller stopped the run (the last tile may be unfinished, later ones are missing).
     public var interrupted: Bool
 
+    /// A figure of `tiles`, `columns` per row.
     public init(tiles: [FigureTile], columns: Int, interrupted: Bool = false) {
         self.tiles = tiles
         self.columns = columns
@@ -67,11 +70,16 @@ public struct FigureProgress: Sendable {
 
 /// Errors of the figure makers.
 public enum FigureError: Error, CustomStringConvertible, Equatable {
+    /// A figure with nothing to show.
     case noTiles
+    /// No layers for the named reconstruction.
     case noLayers(String)
+    /// The named loss weight is not above 0.
     case invalidWeight(String)
+    /// Content/style ratios that are not positive numbers.
     case invalidRatios(String)
 
+    /// The error in one line, with what to do.
     public var description: String {
         switch self {
         case .noTiles: return "the figure has no tiles; give at least one layer, ratio or start image"

@@ -22,6 +22,7 @@ public enum Figures {
     /// - Parameters:
     ///   - image: RGB `[3, H, W]`, 0…255; every tile has its size.
     ///   - layers: one tile per layer, in order (weights scale the loss only).
+    ///   - weights: the VGG19 weights.
     ///   - options: iterations, seed, content weight (must be > 0), network settings; the
     ///     style weight is ignored (0) and the network runs only up to each tile's layer.
     ///   - includeInput: put the image itself first, captioned "input".
@@ -75,7 +76,10 @@ public enum Figures {
     ///     the content weight is ignored (0). Use `.adam`: from noise, L-BFGS progresses
     ///     slowly on the sets without deep layers ({relu1_1} at 128 px: 23% lower in 40
     ///     evaluations; Adam: 98%).
+    ///   - weights: the VGG19 weights.
     ///   - includeInput: put the image itself first, captioned "input".
+    ///   - progress: after every evaluation, with a function that gives the tile's current
+    ///     image; return `false` to stop the figure.
     /// - Returns: a one-row figure: [input,] one tile per set captioned with its layers.
     public static func styleReconstructions(
         image: Tensor, layerSets: [[WeightedLayer]] = nestedStyleSets(), weights: VGG19Weights,

@@ -21,8 +21,11 @@ extension Figures {
     ///   - content: RGB `[3, H, W]`, 0…255; every result has its size.
     ///   - style: RGB `[3, h, w]`, 0…255, any size.
     ///   - ratios: α/β, one tile each, captioned `α/β = 5e-2`.
+    ///   - weights: the VGG19 weights.
     ///   - options: all other settings (start image, iterations, seed, …) as given.
     ///   - includeInputs: put the content and the style image first.
+    ///   - progress: after every evaluation, with a function that gives the tile's current
+    ///     image; return `false` to stop the figure.
     /// - Returns: a one-row figure.
     public static func ratioSheet(
         content: Tensor, style: Tensor, ratios: [Float] = defaultRatios, weights: VGG19Weights,
@@ -66,8 +69,11 @@ extension Figures {
     /// - Parameters:
     ///   - content: RGB `[3, H, W]`, 0…255; every result has its size.
     ///   - style: RGB `[3, h, w]`, 0…255, any size (resized to the content's size as a start).
+    ///   - weights: the VGG19 weights.
     ///   - options: all settings except the start image.
     ///   - includeInputs: put the content and the style image first.
+    ///   - progress: after every evaluation, with a function that gives the tile's current
+    ///     image; return `false` to stop the figure.
     /// - Returns: a one-row figure.
     public static func initialisationSheet(
         content: Tensor, style: Tensor, weights: VGG19Weights, options: TransferOptions = TransferOptions(),

@@ -2,7 +2,20 @@ import Foundation
 
 /// What a path names once symbolic links are followed.
 public enum FileKind: Sendable, Equatable, CustomStringConvertible {
-    case regularFile, folder, namedPipe, socket, characterDevice, blockDevice, other
+    /// A regular file: the only kind Pincel reads.
+    case regularFile
+    /// A directory.
+    case folder
+    /// A FIFO.
+    case namedPipe
+    /// A Unix domain socket.
+    case socket
+    /// A character device such as `/dev/zero` or a terminal.
+    case characterDevice
+    /// A block device such as a disk.
+    case blockDevice
+    /// Anything else.
+    case other
 
     init(mode: mode_t) {
         switch mode & S_IFMT {
@@ -16,6 +29,7 @@ public enum FileKind: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The kind with its article, for messages: "a folder", "a named pipe (FIFO)".
     public var description: String {
         switch self {
         case .regularFile: return "a file"
@@ -32,7 +46,9 @@ public enum FileKind: Sendable, Equatable, CustomStringConvertible {
 /// The file a path names, independent of its spelling: `./a.png`, `x/../a.png`, a symbolic
 /// link to it and a hard link to it all have the same identity.
 public struct FileIdentity: Hashable, Sendable {
+    /// The device that holds the file (`st_dev`).
     public let device: UInt64
+    /// The file's inode number on that device (`st_ino`).
     public let inode: UInt64
 
     /// The identity of the file `path` names (symbolic links followed), or nil when there is none.

@@ -33,6 +33,7 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
     /// Any other libvips failure, with libvips's own message.
     case vips(operation: String, message: String)
 
+    /// One line naming the file, the problem and what to do.
     public var description: String { OneLine.sanitize(rawDescription) }
 
     private var rawDescription: String {

@@ -10,6 +10,8 @@ public struct ImageSaveOptions: Sendable, Equatable {
     /// Embed libvips's built-in sRGB ICC profile.
     public var embedSRGBProfile: Bool
 
+    /// Options for ``ImageIO/save(_:to:options:)``; checked when saving
+    /// (``ImageIO/checkSaveOptions(_:path:)`` checks them earlier).
     public init(bitDepth: Int = 8, quality: Int = 92, text: [String: String] = [:], embedSRGBProfile: Bool = true) {
         self.bitDepth = bitDepth
         self.quality = quality

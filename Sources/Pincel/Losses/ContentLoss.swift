@@ -7,6 +7,7 @@ public enum ContentLoss {
     /// - Parameters:
     ///   - features: `F`, `[N, H, W]` channel-major.
     ///   - target: `P`, same size.
+    ///   - weight: the term's weight, finite and at least 0.
     ///   - gradient: `dL/dF` accumulator, same size.
     public static func evaluate(features: UnsafeBufferPointer<Float>, target: UnsafeBufferPointer<Float>,
                                 weight: Float, gradient: UnsafeMutableBufferPointer<Float>) throws -> Float {

@@ -5,6 +5,7 @@ public enum LossError: Error, CustomStringConvertible, Equatable {
     /// An argument is out of range.
     case invalidArgument(String)
 
+    /// The error in one line.
     public var description: String {
         switch self {
         case let .sizeMismatch(what, expected, actual):

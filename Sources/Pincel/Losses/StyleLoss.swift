@@ -8,6 +8,9 @@ public final class StyleLayerWorkspace {
     public internal(set) var gram: [Float]
     var difference: [Float]
 
+    /// Scratch for a layer of `channels` channels (`N`, at least 1).
+    ///
+    /// - Throws: ``LossError/invalidArgument(_:)`` for `channels` below 1.
     public init(channels: Int) throws {
         guard channels > 0 else { throw LossError.invalidArgument("a style workspace needs at least one channel") }
         self.channels = channels
@@ -28,6 +31,7 @@ public enum StyleLoss {
     /// - Parameters:
     ///   - features: `F`, `[N, H, W]` channel-major, `N = target.channels`.
     ///   - target: `A`, `N × N`, e.g. from ``GramMatrix/init(features:)`` or ``GramMatrix/blend(_:weights:)``.
+    ///   - layerWeight: the layer's weight in the style term, finite and at least 0.
     ///   - workspace: scratch with `workspace.channels == N`; holds `G` afterwards.
     ///   - gradient: `dL/dF` accumulator, same size and layout as `features`.
     ///   - layout: `[N, H, W]` (`.channelsFirst`) or `[H, W, N]` (`.channelsLast`) for both

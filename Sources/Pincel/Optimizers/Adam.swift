@@ -7,10 +7,15 @@ import Foundation
 /// ``bounds`` is set. The moment buffers (`2 · n` floats) are allocated on the first step of a
 /// problem; later steps allocate nothing.
 public final class Adam: Optimizer {
+    /// Step size, above 0.
     public let learningRate: Float
+    /// Decay of the first moment (the gradient's mean), in `[0, 1)`; 0.9 by default.
     public let beta1: Float
+    /// Decay of the second moment (the squared gradient's mean), in `[0, 1)`; 0.999 by default.
     public let beta2: Float
+    /// Added to the denominator, above 0; 1e-8 by default.
     public let epsilon: Float
+    /// Box constraints on every variable (pixels: 0…255), or `nil`.
     public let bounds: Bounds?
 
     private var firstMoment: [Float] = []
@@ -18,9 +23,15 @@ public final class Adam: Optimizer {
     /// Steps taken since the last reset.
     public private(set) var stepCount = 0
 
+    /// An optimiser with these settings; the moments start at zero.
+    ///
     /// - Parameters:
     ///   - learningRate: step size (`> 0`); for pixel images in 0…255 values around 1…10 are usual.
+    ///   - beta1: first-moment decay, in `[0, 1)`.
+    ///   - beta2: second-moment decay, in `[0, 1)`.
+    ///   - epsilon: denominator offset, above 0.
     ///   - bounds: box constraints, `nil` for none; pixels by default (like ``LBFGS``).
+    /// - Throws: ``OptimizerError/invalidArgument(_:)`` for a value outside these ranges.
     public init(learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
                 bounds: Bounds? = .pixelRange) throws {
         guard learningRate > 0, learningRate.isFinite else {
@@ -42,12 +53,16 @@ public final class Adam: Optimizer {
         self.bounds = bounds
     }
 
+    /// Zeroes the moments and the step count.
     public func reset() {
         stepCount = 0
         firstMoment.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         secondMoment.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
     }
 
+    /// One Adam step from `gradient` (`value` is not used).
+    ///
+    /// - Throws: ``OptimizerError/invalidArgument(_:)`` when `gradient` does not match `x`.
     public func step(_ x: inout [Float], value: Float, gradient: [Float]) throws {
         let n = x.count
         guard gradient.count == n, n > 0 else {

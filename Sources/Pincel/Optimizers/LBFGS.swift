@@ -52,8 +52,11 @@
 /// 100: about 0.6 GiB). Pairs whose `y·s ≤ 1e-10 · y·M y` are not stored (scale-free, as in L-BFGS-B). History buffers are allocated while the
 /// history fills; once full, the oldest pair's buffers are reused and a step allocates nothing.
 public final class LBFGS: Optimizer {
+    /// Curvature pairs kept (`m`), at least 1.
     public let historySize: Int
+    /// Trial step length, above 0 (1 for the classic unit step).
     public let learningRate: Float
+    /// Box constraints on every variable (pixels: 0…255), or `nil`.
     public let bounds: Bounds?
     /// The inverse-curvature scale used for the very first step instead of `min(1, 1/|g|₁)`;
     /// for example the previous scale's ``inverseCurvature`` when a coarse-to-fine run moves
@@ -109,12 +112,15 @@ public final class LBFGS: Optimizer {
     /// Trial steps rejected because the objective rose.
     public private(set) var rejectedSteps = 0
 
+    /// An optimiser with an empty history.
+    ///
     /// - Parameters:
     ///   - historySize: curvature pairs kept (`m`), at least 1.
     ///   - learningRate: trial step length (`> 0`).
     ///   - bounds: box constraints, `nil` for none; pixels by default.
     ///   - initialInverseCurvature: see ``initialInverseCurvature``; positive and finite if given.
     ///   - preconditioner: see ``preconditioner``; it fixes the number of variables.
+    /// - Throws: ``OptimizerError/invalidArgument(_:)`` for a value outside these ranges.
     public init(historySize: Int = 100, learningRate: Float = 1, bounds: Bounds? = .pixelRange,
                 initialInverseCurvature: Double? = nil, preconditioner: Preconditioner? = nil) throws {
         guard historySize >= 1 else {
@@ -137,6 +143,8 @@ public final class LBFGS: Optimizer {
         self.preconditioner = preconditioner
     }
 
+    /// Forgets the history, the pending trial and the curvature scale (back to
+    /// ``initialInverseCurvature``).
     public func reset() {
         clearHistory()
         inverseCurvature = initialInverseCurvature
@@ -168,6 +176,11 @@ public final class LBFGS: Optimizer {
         work = FloatBuffer(count: preconditioner == nil ? 0 : n)
     }
 
+    /// Accepts or rejects the pending trial by `value`, then moves `x` to the next trial point
+    /// (see the type's documentation).
+    ///
+    /// - Throws: ``OptimizerError/invalidArgument(_:)`` when `gradient` or the preconditioner
+    ///   does not match `x`'s size.
     public func step(_ x: inout [Float], value: Float, gradient: [Float]) throws {
         let n = x.count
         guard gradient.count == n, n > 0 else {
@@ -231,6 +244,8 @@ public final class LBFGS: Optimizer {
         hasPendingStep = true
     }
 
+    /// Whether `value` is above the value at the pending trial's starting point (the next
+    /// ``step(_:value:gradient:)`` will then reject the trial and backtrack).
     public func rejectsTrial(value: Float) -> Bool {
         hasPendingStep && !(value <= anchorValue) && backtracks < maxBacktracks
     }

@@ -1,8 +1,11 @@
 /// Elementwise box constraints `lower ≤ x[i] ≤ upper`, the same scalars for every variable.
 public struct Bounds: Sendable, Equatable {
+    /// The smallest value a variable may take.
     public var lower: Float
+    /// The largest value a variable may take (at least ``lower``; the optimisers refuse others).
     public var upper: Float
 
+    /// The box `lower…upper`.
     public init(lower: Float, upper: Float) {
         self.lower = lower
         self.upper = upper
@@ -19,6 +22,7 @@ public enum OptimizerError: Error, CustomStringConvertible, Equatable {
     /// An argument is out of range.
     case invalidArgument(String)
 
+    /// The error in one line.
     public var description: String {
         switch self {
         case let .nonFiniteValue(evaluation, value):
@@ -44,6 +48,7 @@ public struct ConvergenceTolerance: Sendable, Equatable {
     /// The window of ``windowedDecrease``, in evaluations (at least 1).
     public var window: Int
 
+    /// Criteria with the given thresholds (0 turns one off); `window` below 1 becomes 1.
     public init(projectedGradient: Float = 0, relativeValueChange: Float = 0, windowedDecrease: Float = 0,
                 window: Int = 20) {
         self.projectedGradient = projectedGradient
@@ -55,6 +60,7 @@ public struct ConvergenceTolerance: Sendable, Equatable {
 
 /// How a run of ``Optimizer/minimize(x:evaluations:tolerance:objective:onEvaluation:)`` ended.
 public struct OptimizationResult: Sendable, Equatable {
+    /// Why the minimisation ended.
     public enum StopReason: Sendable, Equatable {
         /// All requested evaluations were done.
         case evaluationBudget
@@ -68,6 +74,7 @@ public struct OptimizationResult: Sendable, Equatable {
     public var evaluations: Int
     /// The objective value at the returned `x`.
     public var finalValue: Float
+    /// Why the minimisation ended.
     public var stopReason: StopReason
     /// The returned `x` is an earlier evaluation than the last one, because the last was worse
     /// (for example a rejected L-BFGS trial step); an objective that keeps per-evaluation state
@@ -96,6 +103,7 @@ public protocol Optimizer: AnyObject {
 }
 
 extension Optimizer {
+    /// `false`: an optimiser that never rejects a trial step.
     public func rejectsTrial(value: Float) -> Bool { false }
 }
 
@@ -109,12 +117,18 @@ extension Optimizer {
     /// set, `x` is first projected onto the box.
     ///
     /// - Parameters:
+    ///   - x: the starting point; on return the best evaluated point.
+    ///   - evaluations: the most objective evaluations, at least 1.
+    ///   - tolerance: early-stop criteria (off by default).
     ///   - objective: receives the current point and a caller-owned gradient buffer of
     ///     `x.count` values that is **zeroed before each call**; it adds (or writes) the gradient
     ///     there and returns the value. The buffer is reused, so evaluations allocate nothing here.
     ///   - onEvaluation: called after each evaluation with its 1-based number, its value and the
     ///     evaluated point (e.g. to save intermediate images; the closure cannot capture the
     ///     caller's `x` while it is passed `inout`); return `false` to stop (for example on Ctrl-C).
+    /// - Returns: how the minimisation ended, with the evaluations done and the final value.
+    /// - Throws: ``OptimizerError/nonFiniteValue(evaluation:value:)`` (with `x` the best finite
+    ///   point), ``OptimizerError/invalidArgument(_:)``, or what `objective` throws.
     @discardableResult
     public func minimize(
         x: inout [Float],

@@ -27,11 +27,17 @@ public protocol Preconditioner: AnyObject {
 /// Applying it costs a few passes over the image (about 2 ms at 512 × 512); its scratch is
 /// allocated once.
 public final class ScaleSpacePreconditioner: Preconditioner {
+    /// Image channels `C` (3 for RGB, 1 for luminance).
     public let channels: Int
+    /// Image height, pixels.
     public let height: Int
+    /// Image width, pixels.
     public let width: Int
+    /// Coarser levels in use: the requested count, lowered so the coarsest side stays ≥ 2 px.
     public let levels: Int
+    /// Per-level amplification, above 0.
     public let gain: Float
+    /// `channels · height · width`.
     public var count: Int { channels * height * width }
 
     /// `(height, width)` of each level, level 0 the image.
@@ -43,9 +49,15 @@ public final class ScaleSpacePreconditioner: Preconditioner {
     /// Row-filtered scratch, `channels · h_{k−1} · w_k` at most.
     private let scratch: FloatBuffer
 
+    /// The operator for images `[channels, height, width]`; its scratch is allocated here.
+    ///
     /// - Parameters:
+    ///   - channels: `C`, at least 1.
+    ///   - height: `H`, pixels, at least 1.
+    ///   - width: `W`, pixels, at least 1.
     ///   - levels: coarser levels (≥ 0; `0` makes `M = I`); limited so the coarsest side is ≥ 2 px.
     ///   - gain: per-level amplification (> 0).
+    /// - Throws: ``OptimizerError/invalidArgument(_:)`` for a value outside these ranges.
     public init(channels: Int, height: Int, width: Int, levels: Int = 6, gain: Float = 2) throws {
         guard channels > 0, height > 0, width > 0 else {
             throw OptimizerError.invalidArgument("a preconditioner needs a non-empty image, got [\(channels), \(height), \(width)]")
@@ -67,6 +79,7 @@ public final class ScaleSpacePreconditioner: Preconditioner {
         scratch = FloatBuffer(count: channels * height * ((width + 1) / 2))
     }
 
+    /// Replaces `v` (``count`` values, `[C, H, W]`) by `M v`.
     public func apply(_ v: UnsafeMutablePointer<Float>) {
         guard levels > 0 else { return }
         // Down: D^k v for k = 1…levels.

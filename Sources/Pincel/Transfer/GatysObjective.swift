@@ -9,16 +9,23 @@
 public final class GatysObjective {
     /// The value of each term at the last evaluation.
     public struct Terms: Sendable, Equatable {
+        /// The content term, weighted: `content_weight · Σ_l w_l mean((F_l(x) − F_l(c))²)`.
         public var content: Float = 0
+        /// The style term, weighted: `style_weight · Σ_l w_l mean((G_l(x) − A_l)²)`.
         public var style: Float = 0
+        /// The total-variation term, weighted by ``ObjectiveSpec/tvWeight``.
         public var tv: Float = 0
+        /// The objective: the sum of the three terms.
         public var total: Float { content + style + tv }
     }
 
+    /// Image height, pixels.
     public let height: Int
+    /// Image width, pixels.
     public let width: Int
     /// 3 for RGB, 1 for luminance-only.
     public let channels: Int
+    /// The terms of the last ``evaluate(_:gradient:)`` (zero before the first).
     public private(set) var terms = Terms()
 
     private let network: VGG19Network
@@ -34,7 +41,7 @@ public final class GatysObjective {
     ///
     /// - Parameters:
     ///   - network: a network with (at least) the taps ``ObjectiveSpec/taps`` names.
-    ///   - content: `[channels, H, W]`, 0…255: the variable's size, and the content targets.
+    ///   - contentImage: `[channels, H, W]`, 0…255: the variable's size, and the content targets.
     ///   - styles: each `[channels, h, w]`, any size; may be empty when the spec has no style
     ///     term.
     ///   - spec: the terms' layers and weights.
@@ -101,6 +108,9 @@ public final class GatysObjective {
 
     /// Evaluates the objective at `x` (`[channels, H, W]` flattened) and adds its gradient
     /// into `gradient`.
+    ///
+    /// - Returns: the objective's value (``Terms/total``); ``terms`` holds its parts.
+    /// - Throws: ``VGGError`` when `x` or `gradient` does not hold `channels · height · width` values.
     public func evaluate(_ x: [Float], gradient: inout [Float]) throws -> Float {
         let hw = height * width
         guard x.count == channels * hw, gradient.count == x.count else {

@@ -1,9 +1,12 @@
 /// A VGG19 layer with the weight of its loss term, parsed from `relu1_1:0.2` (weight 1 when
 /// omitted).
 public struct WeightedLayer: Sendable, Equatable {
+    /// A VGG19 layer name such as `relu4_2` (``isLossLayer(_:)``).
     public var name: String
+    /// The weight of the layer's loss term, finite and at least 0 (1 by default).
     public var weight: Float
 
+    /// A layer and its weight (checked by ``TransferOptions/validate(styleCount:)``, not here).
     public init(name: String, weight: Float = 1) {
         self.name = name
         self.weight = weight
@@ -62,6 +65,7 @@ public enum TransferError: Error, CustomStringConvertible, Equatable {
     /// The objective became NaN or infinite at this evaluation.
     case nonFinite(iteration: Int)
 
+    /// The error in one line, in the library's terms.
     public var description: String { OneLine.sanitize(rawDescription) }
 
     private var rawDescription: String {

@@ -2,13 +2,13 @@ import Foundation
 
 /// A run's peak memory, estimated before any work from the sizes the run will allocate.
 ///
-/// - ``network``: the largest ``NetworkPlan`` of the run (one plan exists at a time; the
+/// - ``network``: the largest `NetworkPlan` of the run (one plan exists at a time; the
 ///   content image and each style image at every scale get one), counted the way the plan
 ///   allocates: every convolution and pooling output (or, with recomputation, the shared
 ///   region of the largest segment), pooling workspaces, the taps' plain f32 copies, two
 ///   ping-pong gradient buffers as large as the largest activation, forward and backward
 ///   weights, the input buffers, and one scratchpad: Winograd's grows with
-///   `(in + out channels) × pixels` of each layer that uses it (``NetworkPlan/algorithm``),
+///   `(in + out channels) × pixels` of each layer that uses it (`NetworkPlan.algorithm`),
 ///   direct convolution needs almost none.
 /// - ``optimizer``: the optimiser's and the objective's buffers per variable at the last
 ///   (largest) scale, plus the images.
@@ -26,8 +26,11 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// The largest plan for a style image, alive only while the style targets are computed
     /// (before the optimiser's buffers exist; the plan is replaced, not added to).
     public var styleNetwork: Int
+    /// The optimiser's and the objective's buffers at the last scale, and the images, bytes.
     public var optimizer: Int
+    /// The L-BFGS history, full, bytes (0 for Adam).
     public var history: Int
+    /// Weights, libraries and threads, bytes.
     public var fixed: Int
 
     /// The peak: the larger of the style-target phase and the optimisation phase.
@@ -58,6 +61,7 @@ public struct MemoryEstimate: Sendable, Equatable {
     /// - Parameters:
     ///   - content: the content image's size as it will be loaded (longer side = `options.size`).
     ///   - styles: each style image's size as it will be loaded (longer side = size × styleScale).
+    ///   - options: the settings of the run (scales, layers, optimiser, network).
     public static func transfer(content: (width: Int, height: Int), styles: [(width: Int, height: Int)],
                                 options: TransferOptions) throws -> MemoryEstimate {
         let size = max(content.width, content.height)
@@ -98,13 +102,14 @@ public struct MemoryEstimate: Sendable, Equatable {
                             options: options)
     }
 
-    /// The network part of ``EngineBenchmark`` at `size x size` (taps up to relu5_1), plus the fixed part.
+    /// The network part of `pincel bench` (`EngineBenchmark`, module PincelBench) at
+    /// `size x size` (taps up to relu5_1), plus the fixed part.
     public static func benchmark(size: Int, options: NetworkOptions) throws -> Int {
         networkBytes(height: size, width: size, taps: [try VGG19Layer(name: "relu5_1")], options: options) + fixedBytes
     }
 
-    /// Bytes a ``NetworkPlan`` allocates for `height x width` with these taps (the plan's
-    /// own ``NetworkPlan/bytes`` plus the input copy the first convolution reads).
+    /// Bytes the network's buffers take for `height x width` pixels with these taps (the
+    /// plan's own count plus the input copy the first convolution reads).
     public static func networkBytes(height: Int, width: Int, taps: [VGG19Layer], options: NetworkOptions) -> Int {
         let element = options.precision == .bf16 ? 2 : 4
         let deepest = taps.map(\.operationIndex).max() ?? 0

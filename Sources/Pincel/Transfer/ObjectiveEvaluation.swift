@@ -7,8 +7,9 @@ extension StyleTransfer {
     ///
     /// - Parameters:
     ///   - image: RGB `[3, H, W]`, the content's size.
-    ///   - content: RGB `[3, H, W]`, 0…255, as the transfer got it (loaded at `--size`).
-    ///   - styles: RGB, as the transfer got them (loaded at `--size · --style-scale`).
+    ///   - content: RGB `[3, H, W]`, 0…255, as the transfer got it (longer side ``TransferOptions/size``).
+    ///   - styles: RGB, as the transfer got them (longer side `size · styleScale`).
+    ///   - weights: the VGG19 weights.
     ///   - options: only the objective's settings are used (weights, layers, TV norm, network,
     ///     style blend); colour preservation must be `.none`.
     /// - Throws: ``TransferError`` or ``VGGError`` for a size mismatch or bad options.

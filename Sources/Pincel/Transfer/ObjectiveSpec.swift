@@ -14,10 +14,13 @@ public struct ObjectiveSpec: Sendable, Equatable {
     public var styleWeight: Float
     /// Weight of the total-variation term (≥ 0; 0 drops it).
     public var tvWeight: Float
+    /// The total-variation penalty: squared (`.l2`) or smoothed absolute (`.l1(smoothing:)`)
+    /// neighbour differences.
     public var tvNorm: TotalVariationLoss.Norm
     /// One weight per style image (normalised to sum 1), or `nil` for equal weights.
     public var styleBlend: [Float]?
 
+    /// A spec from its parts (checked when ``GatysObjective`` is built, not here).
     public init(contentLayers: [WeightedLayer], styleLayers: [WeightedLayer], contentWeight: Float,
                 styleWeight: Float, tvWeight: Float, tvNorm: TotalVariationLoss.Norm = .l2, styleBlend: [Float]? = nil) {
         self.contentLayers = contentLayers

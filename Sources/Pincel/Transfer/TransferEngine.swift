@@ -4,14 +4,18 @@ import Foundation
 public struct TransferProgress: Sendable {
     /// Evaluations so far over all scales, 1-based.
     public var iteration: Int
-    /// Evaluations over all scales.
+    /// Evaluations planned over all scales (the cap).
     public var total: Int
-    /// Current scale (1-based, smallest first) of `scales`, and its longer side.
+    /// Current scale, 1-based, smallest first.
     public var scale: Int = 1
+    /// Scales in the run's ``ScalePlan``.
     public var scales: Int = 1
+    /// Longer side of the image at the current scale, pixels.
     public var side: Int = 0
+    /// The loss terms at this evaluation.
     public var terms: GatysObjective.Terms
-    /// Seconds since optimisation started (targets excluded).
+    /// Seconds since the optimisation began: image loading excluded, the content and style
+    /// targets of every scale included.
     public var elapsed: Double
     /// This evaluation was a trial step the optimiser rejects (its value rose; L-BFGS steps
     /// back towards the point it came from), so its value is not on the descent path.
@@ -261,8 +265,10 @@ extension TransferFailure {
 public struct SeededRandom: Sendable {
     private var state: UInt64
 
+    /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) { state = seed }
 
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -33,26 +33,39 @@ public enum ColorPreservation: String, Sendable, CaseIterable {
     case yuv
 }
 
+/// The optimiser of a transfer.
 public enum OptimizerKind: String, Sendable, CaseIterable {
-    case lbfgs, adam
+    /// L-BFGS (``LBFGS``): bounded, preconditioned, monotone; the default.
+    case lbfgs
+    /// Adam (``Adam``), learning rate 10 unless set.
+    case adam
 }
 
 /// Every setting of a style transfer. The defaults are the benchmark objective.
 public struct TransferOptions: Sendable {
     /// Longer side of the content image (and of the result), pixels (``TransferLimits/size``).
     public var size = 512
-    /// Objective evaluations, over all scales: the cap (``convergenceTolerance`` usually ends a
-    /// run earlier: about 430 at 512 px). ``TransferLimits/iterations``.
+    /// Objective evaluations over all scales: the cap, since the convergence test usually ends
+    /// a run earlier (``TransferLimits/iterations``).
     public var iterations = 500
+    /// Weight of the content term (α), finite and at least 0; 0 drops the term.
     public var contentWeight: Float = 5
+    /// Weight of the style term (β), finite and at least 0; 0 drops the term.
     public var styleWeight: Float = 100
+    /// Weight of the total-variation term, finite and at least 0.
     public var tvWeight: Float = 1e-3
+    /// The total-variation penalty: squared (`.l2`) or smoothed absolute (`.l1(smoothing:)`)
+    /// neighbour differences.
     public var tvNorm: TotalVariationLoss.Norm = .l2
+    /// The starting image.
     public var initial: InitialImage = .noise
+    /// The optimiser.
     public var optimizer: OptimizerKind = .lbfgs
-    /// Step length (L-BFGS) or learning rate (Adam).
+    /// Step length (L-BFGS) or learning rate (Adam), above 0; `nil` for the default
+    /// (``effectiveLearningRate``).
     public var learningRate: Float?
-    /// L-BFGS history (pairs), capped so the history holds at most ``historyMemoryLimit`` bytes.
+    /// L-BFGS history (pairs), capped so the history holds at most ``historyMemoryLimit`` bytes
+    /// (``TransferLimits/history``).
     public var history = 100
     /// Bytes the L-BFGS history may use (1 GiB: the full 100 pairs up to about 800x800,
     /// 10 pairs at 2048x2048).
@@ -61,10 +74,11 @@ public struct TransferOptions: Sendable {
     /// Levels of L-BFGS's scale-space preconditioner (``ScaleSpacePreconditioner``); `0` for
     /// plain L-BFGS (`H0` a multiple of the identity, as torch's). The default 6 lets broad colour
     /// changes move about as fast as fine texture: at 512 px, 150 iterations reach a 4–25% lower
-    /// objective than plain L-BFGS (BENCHMARKS.md).
+    /// objective than plain L-BFGS (BENCHMARKS.md). ``TransferLimits/preconditionLevels``.
     public var preconditionLevels = 6
 
-    /// The history length used for `variables` unknowns.
+    /// The history length used for `variables` unknowns (pixels × channels): ``history``,
+    /// lowered so the pairs fit in ``historyMemoryLimit``, and at least 5.
     public func effectiveHistory(variables: Int) -> Int {
         min(history, max(5, historyMemoryLimit / max(1, 8 * variables)))
     }
@@ -72,28 +86,41 @@ public struct TransferOptions: Sendable {
     public var bounded = true
     /// Seed of the noise start; `nil` draws one (``TransferResult/seed`` reports it).
     public var seed: UInt64? = nil
-    /// Blend weights, one per style image (normalised to sum 1).
+    /// Blend weights, one per style image, finite and at least 0, not all 0 (normalised to
+    /// sum 1); `nil` weighs the styles equally.
     public var styleBlend: [Float]? = nil
-    /// Style image longer side = `size * styleScale`.
+    /// Style images' longer side = `size * styleScale` pixels (at least 32), above 0 and at
+    /// most 4 (``TransferLimits/styleScale``).
     public var styleScale: Float = 1
+    /// The layers of the content term and their weights (Gatys et al.: `relu4_2`); empty only
+    /// with ``contentWeight`` 0.
     public var contentLayers = [WeightedLayer(name: "relu4_2")]
+    /// The layers of the style term and their weights (Gatys et al.: `relu1_1` … `relu5_1`);
+    /// empty only with ``styleWeight`` 0.
     public var styleLayers = ["relu1_1", "relu2_1", "relu3_1", "relu4_1", "relu5_1"].map { WeightedLayer(name: $0) }
+    /// Colour preservation.
     public var colors: ColorPreservation = .none
+    /// The network's settings: pooling, convolution algorithm, precision, threads.
     public var network = NetworkOptions()
-    /// Coarse-to-fine scales: `nil` = automatic (see ``ScalePlan``), 1 = single scale.
+    /// Coarse-to-fine scales: `nil` = automatic (see ``ScalePlan``), 1 = single scale
+    /// (``TransferLimits/scales(size:)``).
     public var scales: Int? = nil
-    /// Iterations per scale, smallest first (overrides the automatic split).
+    /// Iterations per scale, smallest first (overrides the automatic split and
+    /// ``iterations``); each in ``TransferLimits/iterations``.
     public var scaleIterations: [Int]? = nil
     /// Convergence: a scale ends early once its objective fell by less than this fraction over
     /// the last ``convergenceWindow`` evaluations (the lowest value so far, so rejected trials do
     /// not count); `0` runs every scale to its iteration cap. See BENCHMARKS.md, "Convergence
     /// and defaults", for the measured cost (objective) and saving (time).
     public var convergenceTolerance: Float = 1e-3
-    /// Evaluations over which ``convergenceTolerance`` measures the progress.
+    /// Evaluations over which ``convergenceTolerance`` measures the progress
+    /// (``TransferLimits/convergenceWindow``).
     public var convergenceWindow = 20
-    /// Maximum pixels of an input image.
+    /// Maximum pixels (width × height) of an input image; also bounds `size²`
+    /// (``TransferLimits/maxPixels``).
     public var maxPixels = 100_000_000
 
+    /// The defaults: the objective of the benchmarks (BENCHMARKS.md).
     public init() {}
 
     /// The effective learning rate: 1 for L-BFGS, 10 for Adam unless set.

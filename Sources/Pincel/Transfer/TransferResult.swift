@@ -27,8 +27,10 @@ public struct TransferResult: Sendable {
     public var plannedIterations: Int
     /// The seed of the noise start (the one drawn when the options left it `nil`).
     public var seed: UInt64
+    /// How the run ended.
     public var stop: Stop
-    /// Seconds spent optimising (loading and target computation at the first scale excluded).
+    /// Seconds spent optimising: image loading excluded, the content and style targets of every
+    /// scale included (as ``TransferProgress/elapsed``).
     public var seconds: Double
 
     /// True when the caller stopped the run.
@@ -38,9 +40,13 @@ public struct TransferResult: Sendable {
 /// A failed transfer that still has an image worth saving: ``partialResult`` holds the last
 /// finite image and the terms and iterations up to the failure.
 public struct TransferFailure: Error, CustomStringConvertible {
+    /// What went wrong: ``TransferError/nonFinite(iteration:)``.
     public var error: TransferError
+    /// The run up to the failure: the last finite image at the content's size, clamped to
+    /// 0…255, with ``TransferResult/stop`` ``TransferResult/Stop/failed``.
     public var partialResult: TransferResult
     /// The last finite image (``TransferResult/image`` of ``partialResult``).
     public var lastImage: Tensor { partialResult.image }
+    /// The ``error``'s one-line description.
     public var description: String { error.description }
 }

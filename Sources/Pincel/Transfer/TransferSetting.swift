@@ -1,10 +1,48 @@
 /// The settings of a transfer that validation can refuse, named in the library's own terms
 /// (a front end maps them to its flags or form fields).
 public enum TransferSetting: String, Sendable, CaseIterable {
-    case content, styles, size, maxPixels, iterations, scales, scaleIterations
-    case contentWeight, styleWeight, tvWeight, styleScale, styleBlend
-    case contentLayers, styleLayers, learningRate, history, preconditionLevels
-    case threads, convergenceTolerance, convergenceWindow, initialImage
+    /// ``TransferRequest/content``.
+    case content
+    /// ``TransferRequest/styles``.
+    case styles
+    /// ``TransferOptions/size``.
+    case size
+    /// ``TransferOptions/maxPixels``.
+    case maxPixels
+    /// ``TransferOptions/iterations``.
+    case iterations
+    /// ``TransferOptions/scales``.
+    case scales
+    /// ``TransferOptions/scaleIterations``.
+    case scaleIterations
+    /// ``TransferOptions/contentWeight``.
+    case contentWeight
+    /// ``TransferOptions/styleWeight``.
+    case styleWeight
+    /// ``TransferOptions/tvWeight``.
+    case tvWeight
+    /// ``TransferOptions/styleScale``.
+    case styleScale
+    /// ``TransferOptions/styleBlend``.
+    case styleBlend
+    /// ``TransferOptions/contentLayers``.
+    case contentLayers
+    /// ``TransferOptions/styleLayers``.
+    case styleLayers
+    /// ``TransferOptions/learningRate``.
+    case learningRate
+    /// ``TransferOptions/history``.
+    case history
+    /// ``TransferOptions/preconditionLevels``.
+    case preconditionLevels
+    /// ``NetworkOptions/threads`` of ``TransferOptions/network``.
+    case threads
+    /// ``TransferOptions/convergenceTolerance``.
+    case convergenceTolerance
+    /// ``TransferOptions/convergenceWindow``.
+    case convergenceWindow
+    /// The image of an ``InitialImage/image(_:)`` start (``TransferOptions/initial``).
+    case initialImage
 
     /// Human words for the setting: "style blend", "maximum pixels".
     public var words: String {

@@ -1,6 +1,9 @@
 /// Pooling between VGG19 blocks (2x2, stride 2).
 public enum PoolingMode: String, CaseIterable, Sendable {
-    case max, avg
+    /// Max pooling, as VGG19 was trained.
+    case max
+    /// Average pooling (Gatys et al. report slightly smoother results).
+    case avg
 }
 
 /// How convolutions are computed.
@@ -13,6 +16,7 @@ public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
 
 /// The data type activations and weights are stored in; accumulation is always f32.
 public enum ComputePrecision: String, CaseIterable, Sendable {
+    /// 32-bit floats throughout.
     case f32
     /// bfloat16 storage where the CPU supports it.
     case bf16
@@ -29,12 +33,15 @@ public enum FeatureLayout: String, CaseIterable, Sendable {
 
 /// Settings of a ``VGG19Network``.
 public struct NetworkOptions: Sendable, Equatable {
+    /// Pooling between blocks.
     public var pooling: PoolingMode
+    /// How convolutions are computed.
     public var algorithm: ConvolutionAlgorithm
+    /// The storage type of activations and weights.
     public var precision: ComputePrecision
     /// oneDNN (OpenMP) threads for this network's work only (set around each of its builds and
     /// passes, then restored: see ``ComputeThreads``); `nil` = the calling thread's count (all
-    /// cores unless `OMP_NUM_THREADS` says otherwise).
+    /// cores unless `OMP_NUM_THREADS` says otherwise). ``TransferLimits/threads``.
     public var threads: Int?
     /// Recompute blocks 1 and 2 during the backward pass instead of keeping their activations
     /// (`nil`: automatically for images above ``recomputeAbovePixels``). Saves about 0.67 KB per

@@ -9,7 +9,9 @@ public enum VGG19Architecture {
         public let block: Int
         /// Position in the block, 1…4.
         public let index: Int
+        /// Input channels (3 for conv1_1).
         public let inChannels: Int
+        /// Output channels (filters): 64, 128, 256 or 512.
         public let outChannels: Int
         /// Caffe-style name, `conv{block}_{index}`.
         public var name: String { "conv\(block)_\(index)" }

