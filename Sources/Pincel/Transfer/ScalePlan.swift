@@ -5,7 +5,6 @@
 /// (512 px): up to 1023 px a single scale, 1024 → 512, 1024, 2048 → 512, 1024, 2048. With
 /// `scales` given, that many sizes (the smallest at least 32 px).
 ///
-<<<<<<< HEAD
 /// Iterations: split evenly over the scales (the first gets the remainder); each scale ends
 /// earlier when the convergence test fires. `scaleIterations` overrides the split.
 ///
@@ -15,13 +14,6 @@
 /// reach the same objective in the same time (within 2%), but the single scale has not yet
 /// arranged the painting's large-scale structure (blotches over the face), while the
 /// 512-px start has. BENCHMARKS.md, "Convergence and defaults".
-=======
-/// Iterations: each scale gets half as many as the one below it (fractions 4/7, 2/7, 1/7
-/// for three scales). An evaluation at a scale costs about 4x one at the scale below, so
-/// the time is spread evenly, while most of the optimisation — the large-scale
-/// arrangement of the style — happens where it is cheap. ``TransferOptions/scaleIterations`` overrides
-/// the split.
->>>>>>> docs
 public struct ScalePlan: Sendable, Equatable {
     /// One scale of the plan.
     public struct Step: Sendable, Equatable {
@@ -33,13 +25,9 @@ public struct ScalePlan: Sendable, Equatable {
 
     /// The scales, smallest first; the last one's side is the requested size.
     public var steps: [Step]
-<<<<<<< HEAD
-    /// The automatic schedule's smallest side: larger sizes start here (see the type's notes).
+    /// The automatic plan's smallest side, pixels: larger sizes start here and double (see the
+    /// type's notes).
     public static let coarsestSide = 512
-=======
-    /// The automatic plan's smallest side, pixels: sizes are halved while they stay at least this.
-    public static let minimumSide = 128
->>>>>>> docs
     /// The most objective evaluations a plan may hold, in all and at any one scale (a
     /// million: over a day at the smallest sizes). Larger counts are refused, so nothing
     /// computed from them can overflow.
