@@ -53,6 +53,15 @@ import Testing
         #expect(command.hasPrefix("--style x.png") && command.hasSuffix("…") && command.utf8.count < 60_000)
     }
 
+    /// A hostile packet (many unclosed elements, bad entities) reads in linear time and keeps
+    /// what is well formed.
+    @Test func hostilePacketsReadQuickly() {
+        let opens = String(repeating: "<pincel:", count: 200_000) + ">"
+        #expect(XMPText.read(XMPText.namespace + opens).isEmpty)
+        let packet = XMPText.namespace + "<pincel:a>&bogus;&#xFFFFFFFF;&#65;&amp</pincel:a>" + String(repeating: "<pincel:b>", count: 50_000)
+        #expect(XMPText.read(packet) == ["a": "&bogus;&#xFFFFFFFF;A&amp"])
+    }
+
     @Test func controlCharactersBecomeReplacementCharacters() {
         #expect(XMPText.read(XMPText.packet(["k": "a\u{1B}[31mb\tc\nd"])) == ["k": "a\u{FFFD}[31mb\tc\nd"])
     }

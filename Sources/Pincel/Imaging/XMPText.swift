@@ -72,24 +72,40 @@ enum XMPText {
     }
 
     /// The `pincel:` elements of a packet written by ``packet(_:)`` (other XMP is ignored;
-    /// a malformed element ends the reading, keeping what came before).
+    /// an element without its end tag ends the reading, keeping what came before). Works on the
+    /// UTF-8 bytes in one pass: a hostile packet cannot make it slower than linear.
     static func read(_ packet: String) -> [String: String] {
-        guard packet.contains(namespace) else { return [:] }
+        let bytes = Array(packet.utf8)
+        guard find(Array(namespace.utf8), in: bytes, from: 0) != nil else { return [:] }
+        let open = Array("<\(prefix):".utf8)
         var result: [String: String] = [:]
-        var rest = Substring(packet)
-        let open = "<\(prefix):"
-        while let start = rest.range(of: open) {
-            rest = rest[start.upperBound...]
-            guard let close = rest.firstIndex(of: ">") else { break }
-            let key = String(rest[..<close])
+        var index = 0
+        while let start = find(open, in: bytes, from: index) {
+            index = start + open.count
+            // A key is at most 79 characters: its `>` is looked for only that far.
+            guard let close = bytes[index..<min(index + 80, bytes.count)].firstIndex(of: UInt8(ascii: ">")) else { continue }
+            let key = String(decoding: bytes[index..<close], as: UTF8.self)
             guard isValidKey(key) else { continue }
-            rest = rest[rest.index(after: close)...]
-            guard let end = rest.range(of: "</\(prefix):\(key)>") else { break }
-            result[key] = unescaped(rest[..<end.lowerBound])
-            rest = rest[end.upperBound...]
+            let endTag = Array("</\(prefix):\(key)>".utf8)
+            guard let end = find(endTag, in: bytes, from: close + 1) else { break }
+            result[key] = unescaped(Substring(String(decoding: bytes[(close + 1)..<end], as: UTF8.self)))
+            index = end + endTag.count
         }
         return result
     }
+
+    /// The first index at or after `from` where `needle` starts in `bytes`.
+    private static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
+        guard let first = needle.first, from <= bytes.count - needle.count else { return nil }
+        var i = from
+        while i <= bytes.count - needle.count {
+            if bytes[i] == first, bytes[i..<(i + needle.count)].elementsEqual(needle) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    private static let entities: [Substring: String] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"]
 
     /// Replaces the five XML entities and numeric character references.
     static func unescaped(_ text: Substring) -> String {
@@ -103,8 +119,7 @@ enum XMPText {
                 continue
             }
             let name = rest[..<semi]
-            let named: [Substring: String] = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"]
-            if let value = named[name] {
+            if let value = entities[name] {
                 out += value
             } else if name.hasPrefix("#"), let scalar = characterReference(name.dropFirst()) {
                 out.unicodeScalars.append(scalar)
