@@ -21,11 +21,19 @@ struct ProgressLine {
         let budget = max(columns - 1, 1)
         let counts = "\(iteration)/\(total)"
         let full = [counts, "loss \(loss)", "\(rate) it/s", "ETA \(eta)"].joined(separator: "  ")
-        let room = budget - label.count - full.count - 3  // "[", "] "
+        // The bar's width comes from the widest the numbers get in a run (loss 1.234e+06, rate
+        // 123.45, ETA 12:34), so it does not jump as they change length.
+        let widest = [String(repeating: "0", count: 2 * String(total).count + 1), "loss " + Self.padded(loss, 9),
+                      Self.padded(rate, 6) + " it/s", "ETA " + Self.padded(eta, 5)].joined(separator: "  ")
+        let room = budget - label.count - widest.count - 3  // "[", "] "
         if room >= Self.minimumBar { return label + "[" + bar(min(room, Self.fullBar)) + "] " + full }
         let shorter = [full, [counts, "loss \(loss)", "ETA \(eta)"].joined(separator: "  "), counts + "  ETA \(eta)", counts]
         for tail in shorter where label.count + tail.count <= budget { return label + tail }
         return String((label + counts).prefix(budget))
+    }
+
+    static func padded(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 
     /// `#########---------`: `width` characters, filled in proportion to the iterations done.
