@@ -21,7 +21,7 @@ struct PincelCommand: AsyncParsableCommand {
     static func main() async {
         ProcessStartup.prepare()
         let arguments = NegativeNumberArguments.joined(Array(CommandLine.arguments.dropFirst()))
-        if arguments.isEmpty {
+        if arguments.isEmpty || arguments == ["transfer"] {
             StandardError.write(RootHelp.short)
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }

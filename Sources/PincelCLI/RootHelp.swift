@@ -5,7 +5,7 @@ import ArgumentParser
 enum RootHelp {
     static let usage = "pincel --content PHOTO --style PAINTING --output OUT.png [options]"
 
-    /// `pincel` with no arguments: what to type (stderr, exit 64).
+    /// `pincel` (or `pincel transfer`) with no arguments: what to type (stderr, exit 64).
     static let short = """
         Usage: \(usage)
           e.g. pincel --content Examples/astronaut.png --style Examples/starry_night.jpg --output result.png

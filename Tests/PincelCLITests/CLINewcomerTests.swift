@@ -5,8 +5,9 @@ import Testing
 /// the help of each command, and choice values in any case. None of these loads the weights.
 @Suite struct CLINewcomerHelpTests {
     /// `pincel` alone: what to type, not "Missing expected argument '--content'".
-    @Test func barePincelSaysWhatToType() throws {
-        let r = try withTemporaryDirectory { try runPincel([], in: $0) }
+    @Test(arguments: [[], ["transfer"]])
+    func barePincelSaysWhatToType(_ args: [String]) throws {
+        let r = try withTemporaryDirectory { try runPincel(args, in: $0) }
         #expect(r.status == 64 && !r.looksLikeCrash, "\(r.summary)")
         #expect(r.stderr.contains("Usage: pincel --content PHOTO --style PAINTING --output OUT.png"), "\(r.stderr)")
         #expect(r.stderr.contains("pincel --help") && !r.stderr.contains("Missing expected"), "\(r.stderr)")
