@@ -185,6 +185,15 @@ int pincel_embed_white(VipsImage *in, VipsImage **out, int width, int height) {
     return status;
 }
 
+int pincel_embed_white_at(VipsImage *in, VipsImage **out, int x, int y, int width, int height) {
+    double white[3] = { 255, 255, 255 };
+    VipsArrayDouble *background = vips_array_double_new(white, in->Bands >= 3 ? 3 : 1);
+    int status = vips_embed(in, out, x, y, width, height,
+        "extend", VIPS_EXTEND_BACKGROUND, "background", background, NULL);
+    vips_area_unref(VIPS_AREA(background));
+    return status;
+}
+
 int pincel_join_vertical(VipsImage *top, VipsImage *bottom, VipsImage **out) {
     double white[3] = { 255, 255, 255 };
     VipsArrayDouble *background = vips_array_double_new(white, 3);

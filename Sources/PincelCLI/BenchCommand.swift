@@ -7,8 +7,14 @@ import PincelBench
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time VGG19 forward+backward (relu5_1 deep) for each engine mode."
+        abstract: "Time VGG19 forward+backward (relu5_1 deep) for each engine mode.",
+        discussion: PincelCommand.exitCodes
     )
+
+    /// Every mode `--modes` accepts: each algorithm with each precision.
+    static let allModes = ConvolutionAlgorithm.allCases.flatMap { a in
+        ComputePrecision.allCases.map { "\(a.rawValue)-\($0.rawValue)" }
+    }.joined(separator: ", ")
 
     @Option(help: "Comma-separated image sizes (longer side = shorter side).")
     var sizes: String = "256,512"
@@ -16,7 +22,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed passes per configuration (after one warm-up).")
     var repetitions: Int = 5
 
-    @Option(help: "Comma-separated modes among direct-f32, winograd-f32, direct-bf16.")
+    @Option(help: ArgumentHelp("Comma-separated modes (any case), among \(BenchCommand.allModes)."))
     var modes: String = "direct-f32,winograd-f32,direct-bf16"
 
     @Option(help: "Path to the VGG19 weights file.")
@@ -38,9 +44,9 @@ struct BenchCommand: ParsableCommand {
     func parsedModes() throws -> [(ConvolutionAlgorithm, ComputePrecision)] {
         try modes.split(separator: ",").map { item in
             let parts = item.split(separator: "-").map(String.init)
-            guard parts.count == 2, let a = ConvolutionAlgorithm(rawValue: parts[0]),
-                  let p = ComputePrecision(rawValue: parts[1]) else {
-                throw ValidationError.oneLine("--modes: '\(item)' is not one of direct-f32, winograd-f32, direct-bf16, winograd-bf16")
+            guard parts.count == 2, let a = ConvolutionAlgorithm(argument: parts[0]),
+                  let p = ComputePrecision(argument: parts[1]) else {
+                throw ValidationError.oneLine("--modes: '\(item)' is not one of \(BenchCommand.allModes)")
             }
             return (a, p)
         }

@@ -14,6 +14,11 @@ extension OptimizerKind: ExpressibleByArgument {
 
 extension ColorPreservation: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+
+    /// `--preserve-colors`: each mode in a few words.
+    static let help = "Keep the photo's colours: none (the painting's colours), luminance (transfer brightness only, "
+        + "then put the photo's colour back), match (recolour the painting to the photo's colours first), "
+        + "yuv (after the run, keep the result's brightness with the photo's colour)."
 }
 
 extension ConvolutionAlgorithm: ExpressibleByArgument {

@@ -12,12 +12,14 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "VGG19 weights file (default: $PINCEL_WEIGHTS, then the cache filled by `make weights`).")
     var weights: String?
     @Option(help: "Threads (default: all cores).") var threads: Int?
-    @Flag(help: "No progress output.") var quiet = false
+    @Option(help: ArgumentHelp(ProgressReporter.printEveryHelp)) var printEvery: Int?
+    @Flag(help: ArgumentHelp(ProgressReporter.quietHelp)) var quiet = false
 
     func validate() throws {
         try bounded(size, OptionBounds.figureSize, flag: "--size")
         try bounded(iterations, OptionBounds.iterations, flag: "--iterations")
         try bounded(threads, OptionBounds.threads, flag: "--threads")
+        try bounded(printEvery, OptionBounds.printEvery, flag: "--print-every")
     }
 
     /// Transfer options with these settings (everything else at its default).
@@ -52,7 +54,7 @@ struct CommonOptions: ParsableArguments {
 
 /// Where a figure goes: the sheet file, optional tiles folder, layout.
 struct SheetOutputOptions: ParsableArguments {
-    @Option(help: "The contact sheet to write (.png, or .jpg/.webp/.tif).") var output: String
+    @Option(help: "The contact sheet to write (.png, .jpg, .jpeg, .webp, .tif or .tiff).") var output: String
     @Option(help: "Also write every tile as a PNG into this folder (created if missing).") var keepTiles: String?
     @Option(help: "Tiles per row (default: all in one row).") var columns: Int?
     @Flag(help: "Leave the input image(s) off the sheet.") var noInputs = false
@@ -87,8 +89,8 @@ enum FigureCommandRunner {
                     make: @escaping @Sendable (TransferOptions, VGG19Weights, @escaping FigureProgressHandler) async throws -> Figure) async throws {
         try common.checkMemory()
         let seed = common.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
-        let reporter = ProgressReporter(quiet: common.quiet)
-        reporter.note("seed: \(seed)")
+        let reporter = ProgressReporter(quiet: common.quiet, printEvery: common.printEvery)
+        reporter.noteSeed(seed, chosen: common.seed == nil)
         let weights = try VGG19Weights.load(contentsOf: WeightsLocator.resolve(explicit: common.weights))
         try InterruptFlag.exitIfRaised(reporter)
         let console = FigureConsole(reporter: reporter)

@@ -12,6 +12,7 @@ import Pincel
 /// | `--size` (reconstruct, sheet), `bench --sizes` | 32…4096 |
 /// | `--iterations`, each `--scale-iterations` and their sum | 1…1,000,000 (``ScalePlan/maximumIterations``) |
 /// | `--save-every` | 0…1,000,000 |
+/// | `--print-every` | 1…1,000,000 |
 /// | `--scales` | 1…floor(log2(size / 32)) + 1 (the smallest scale at least 32 px) |
 /// | `--history` | 1…1000 |
 /// | `--precondition-levels` | 0…12 |
@@ -26,6 +27,7 @@ enum OptionBounds {
     static let figureSize = 32...4096
     static let iterations = 1...ScalePlan.maximumIterations
     static let saveEvery = 0...ScalePlan.maximumIterations
+    static let printEvery = 1...ScalePlan.maximumIterations
     static let history = 1...1000
     static let preconditionLevels = 0...12
     /// More threads than this only oversubscribe the cores (and 100000 crash libgomp).

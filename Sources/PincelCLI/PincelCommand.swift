@@ -7,6 +7,7 @@ struct PincelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pincel",
         abstract: "Neural style transfer (Gatys, Ecker & Bethge) on the CPU.",
+        usage: RootHelp.usage + "\npincel <subcommand> [options]",
         discussion: exitCodes,
         version: PincelInfo.version,
         subcommands: [TransferCommand.self, BenchCommand.self, ReconstructCommand.self, SheetCommand.self, EvaluateCommand.self],
@@ -14,12 +15,23 @@ struct PincelCommand: AsyncParsableCommand {
     )
 
     /// Signals, closed streams and SIGPIPE are set up before anything else runs (see
-    /// ``ProcessStartup``), then ArgumentParser parses and runs the command.
+    /// ``ProcessStartup``), then ArgumentParser parses and runs the command. A negative
+    /// number after an option is its value (``NegativeNumberArguments``); `pincel` alone and
+    /// `pincel --help` show the transfer's usage (``RootHelp``).
     static func main() async {
         ProcessStartup.prepare()
+        let arguments = NegativeNumberArguments.joined(Array(CommandLine.arguments.dropFirst()))
+        if arguments.isEmpty || arguments == ["transfer"] {
+            StandardError.write(RootHelp.short)
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        if RootHelp.isRequest(arguments) {
+            StandardOutput.write(RootHelp.text())
+            Foundation.exit(0)
+        }
         var command: ParsableCommand
         do {
-            command = try parseAsRoot(nil)
+            command = try parseAsRoot(arguments)
         } catch {
             exitReporting(error)
         }
@@ -30,18 +42,24 @@ struct PincelCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            exitReporting(error)
+            exitReporting(error, from: type(of: command))
         }
         Foundation.exit(0)
     }
 
     /// ArgumentParser's reporting, except that an invalid option (exit 64) prints its one-line
-    /// error and the `See 'pincel … --help'` hint, not the whole usage.
-    static func exitReporting(_ error: Error) -> Never {
+    /// error and the `See 'pincel … --help'` hint, not the whole usage. `command` is the
+    /// command whose run() threw: its hint names it, as for errors found while parsing.
+    static func exitReporting(_ error: Error, from command: ParsableCommand.Type? = nil) -> Never {
         let code = exitCode(for: error)
         guard code == .validationFailure else { exit(withError: error) }
         let lines = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: true)
-        let kept = lines.prefix(1) + lines.dropFirst().filter { $0.contains("See '") }
+        var kept = Array(lines.prefix(1))
+        if let command {
+            kept.append("  See '\(RootHelp.commandPath(of: command)) --help' for more information.")
+        } else {
+            kept += lines.dropFirst().filter { $0.contains("See '") }
+        }
         StandardError.write(kept.joined(separator: "\n") + "\n")
         Foundation.exit(code.rawValue)
     }

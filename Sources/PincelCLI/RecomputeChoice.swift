@@ -6,6 +6,8 @@ import Pincel
 enum RecomputeChoice: String, ExpressibleByArgument, CaseIterable {
     case auto, on, off
 
+    init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+
     /// The library's setting: `nil` lets it decide by image size.
     var setting: Bool? {
         switch self {

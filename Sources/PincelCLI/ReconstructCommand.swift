@@ -11,21 +11,14 @@ struct ReconstructCommand: AsyncParsableCommand {
         subcommands: [Content.self, Style.self]
     )
 
-    static func optimizerKind(_ name: String) throws -> OptimizerKind {
-        guard let kind = OptimizerKind(rawValue: name) else { throw ValidationError.oneLine("--optimizer must be lbfgs or adam") }
-        return kind
-    }
-
     /// The checks both subcommands run before any work.
-    static func validate(image: String, layers: String, optimizer: String, common: CommonOptions,
-                         sheet: SheetOutputOptions) throws {
+    static func validate(image: String, layers: String, common: CommonOptions, sheet: SheetOutputOptions) throws {
         _ = try layerList(layers)
-        _ = try optimizerKind(optimizer)
         try FigureCommandRunner.requireFiles([("--image", image)], sheet: sheet, weights: common.weights)
     }
 
     static func layerList(_ text: String) throws -> [WeightedLayer] {
-        do { return try WeightedLayer.parseList(text) } catch { throw ValidationError.oneLine("--layers: \(error)") }
+        try ObjectiveFlags.layers(text, flag: "--layers")
     }
 
     struct Content: AsyncParsableCommand {
@@ -37,21 +30,20 @@ struct ReconstructCommand: AsyncParsableCommand {
         )
         @Option(help: "The image to reconstruct.") var image: String
         @Option(help: "Layers, one tile each.") var layers = "relu1_2,relu2_2,relu3_2,relu4_2,relu5_2"
-        @Option(help: "Optimiser: lbfgs or adam.") var optimizer = "lbfgs"
+        @Option(help: "Optimiser.") var optimizer: OptimizerKind = .lbfgs
         @OptionGroup var common: CommonOptions
         @OptionGroup var sheet: SheetOutputOptions
 
         func validate() throws {
-            try ReconstructCommand.validate(image: image, layers: layers, optimizer: optimizer, common: common, sheet: sheet)
+            try ReconstructCommand.validate(image: image, layers: layers, common: common, sheet: sheet)
         }
 
         func run() async throws {
             let layers = try ReconstructCommand.layerList(layers)
             let input = try common.load(image)
-            let kind = try ReconstructCommand.optimizerKind(optimizer)
             try await FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
                 var options = options
-                options.optimizer = kind
+                options.optimizer = optimizer
                 return try await Figures.contentReconstructions(image: input, layers: layers, weights: weights, options: options,
                                                    includeInput: !sheet.noInputs, progress: progress)
             }
@@ -68,22 +60,21 @@ struct ReconstructCommand: AsyncParsableCommand {
         )
         @Option(help: "The image whose style is reconstructed.") var image: String
         @Option(help: "Layers whose nested prefixes are the sets.") var layers = "relu1_1,relu2_1,relu3_1,relu4_1,relu5_1"
-        @Option(help: "Optimiser: adam or lbfgs (L-BFGS is slow from noise on the sets without deep layers).")
-        var optimizer = "adam"
+        @Option(help: "Optimiser (L-BFGS is slow from noise on the sets without deep layers).")
+        var optimizer: OptimizerKind = .adam
         @OptionGroup var common: CommonOptions
         @OptionGroup var sheet: SheetOutputOptions
 
         func validate() throws {
-            try ReconstructCommand.validate(image: image, layers: layers, optimizer: optimizer, common: common, sheet: sheet)
+            try ReconstructCommand.validate(image: image, layers: layers, common: common, sheet: sheet)
         }
 
         func run() async throws {
             let sets = Figures.nestedStyleSets(try ReconstructCommand.layerList(layers))
             let input = try common.load(image)
-            let kind = try ReconstructCommand.optimizerKind(optimizer)
             try await FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
                 var options = options
-                options.optimizer = kind
+                options.optimizer = optimizer
                 return try await Figures.styleReconstructions(image: input, layerSets: sets, weights: weights, options: options,
                                                  includeInput: !sheet.noInputs, progress: progress)
             }

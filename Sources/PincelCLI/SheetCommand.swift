@@ -62,22 +62,19 @@ struct SheetCommand: AsyncParsableCommand {
         )
         @Option(help: "The content photo.") var content: String
         @Option(help: "The style painting.") var style: String
-        @Option(help: "Optimiser: lbfgs or adam.")
-        var optimizer = "lbfgs"
+        @Option(help: "Optimiser.") var optimizer: OptimizerKind = .lbfgs
         @OptionGroup var common: CommonOptions
         @OptionGroup var sheet: SheetOutputOptions
 
         func validate() throws {
-            _ = try ReconstructCommand.optimizerKind(optimizer)
             try FigureCommandRunner.requireFiles([("--content", content), ("--style", style)], sheet: sheet, weights: common.weights)
         }
 
         func run() async throws {
             let (c, s) = (try common.load(content), try common.load(style))
-            let kind = try ReconstructCommand.optimizerKind(optimizer)
             try await FigureCommandRunner.run(common: common, output: sheet) { options, weights, progress in
                 var options = options
-                options.optimizer = kind
+                options.optimizer = optimizer
                 return try await Figures.initialisationSheet(content: c, style: s, weights: weights, options: options,
                                                 includeInputs: !sheet.noInputs, progress: progress)
             }

@@ -7,6 +7,7 @@ extension TransferCommand {
     func checkCommandLineOptions() throws {
         try bounded(saveEvery, OptionBounds.saveEvery, flag: "--save-every")
         try bounded(quality, OptionBounds.quality, flag: "--quality")
+        try bounded(printEvery, OptionBounds.printEvery, flag: "--print-every")
     }
 
     /// `--scale-iterations` as numbers (nil when not given); every item must be a whole number.

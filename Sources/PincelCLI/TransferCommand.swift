@@ -12,7 +12,7 @@ struct TransferCommand: AsyncParsableCommand {
 
     @Option(help: "The content photo.") var content: String
     @Option(help: "A style painting (repeat for several).") var style: [String] = []
-    @Option(help: "Where to write the result (.png, .jpg, .webp, .tif).") var output: String
+    @Option(help: "Where to write the result (.png, .jpg, .jpeg, .webp, .tif, .tiff; the seed and command are stored in its metadata).") var output: String
     @Option(help: "Longer side of the result in pixels.") var size = 512
     @Option(help: "Most objective evaluations, over all scales (--tolerance usually stops earlier).")
     var iterations = 500
@@ -20,7 +20,7 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: "Weight of the style loss.") var styleWeight: Float = 100
     @Option(help: "Weight of the total-variation smoothing.") var tvWeight: Float = 1e-3
     @Option(help: "Total-variation norm.") var tvNorm: TVNormChoice = .l2
-    @Option(help: "Start image: noise, content, style, or a file path.") var `init` = "noise"
+    @Option(help: "Start image: noise, content, style (any case), or a file path.") var `init` = "noise"
     @Option(help: "Optimiser.") var optimizer: OptimizerKind = .lbfgs
     @Option(help: "Step length (L-BFGS, default 1) or learning rate (Adam, default 10).") var learningRate: Float?
     @Option(help: "Random seed (default: a new one, printed).") var seed: UInt64?
@@ -30,7 +30,7 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: "Style layers with optional weights, e.g. relu1_1:0.2,relu2_1.")
     var styleLayers = "relu1_1,relu2_1,relu3_1,relu4_1,relu5_1"
     @Option(help: "Pooling.") var pooling: PoolingMode = .max
-    @Option(help: "Colour preservation.") var preserveColors: ColorPreservation = .none
+    @Option(help: ArgumentHelp(ColorPreservation.help)) var preserveColors: ColorPreservation = .none
     @Option(help: "Save an intermediate image every N iterations (0 = never).") var saveEvery = 0
     @Option(help: "Write one row per evaluation (iteration, scale, side, elapsed seconds, each loss term, rejected trial 0/1) to this CSV file; the saved image's terms follow as a '# saved,...' comment line.")
     var log: String?
@@ -52,8 +52,10 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: "VGG19 weights file (default: $PINCEL_WEIGHTS, then the cache filled by `make weights`).")
     var weights: String?
     @Option(help: "Threads (default: all cores).") var threads: Int?
-    @Option(help: "Refuse input images with more pixels than this.") var maxPixels = 100_000_000
-    @Flag(help: "No progress output.") var quiet = false
+    @Option(help: "Refuse input images with more pixels than this; also limits --size (size x size at most this).")
+    var maxPixels = 100_000_000
+    @Option(help: ArgumentHelp(ProgressReporter.printEveryHelp)) var printEvery: Int?
+    @Flag(help: ArgumentHelp(ProgressReporter.quietHelp)) var quiet = false
 
     mutating func validate() throws {
         guard !style.isEmpty else { throw ValidationError.oneLine("give at least one --style image") }
@@ -71,8 +73,8 @@ struct TransferCommand: AsyncParsableCommand {
         let request = try makeRequest(seed: seed)
         try checkFiles(iterations: request.options.iterations)
         try checkMemory(request.options)
-        let reporter = ProgressReporter(quiet: quiet)
-        reporter.note("seed: \(seed)")
+        let reporter = ProgressReporter(quiet: quiet, printEvery: printEvery)
+        reporter.noteSeed(seed, chosen: self.seed == nil)
 
         let vgg = try VGG19Weights.load(contentsOf: WeightsLocator.resolve(explicit: weights))
         try InterruptFlag.exitIfRaised(reporter)
@@ -105,14 +107,16 @@ struct TransferCommand: AsyncParsableCommand {
             StandardError.write("Interrupted at iteration \(result.iterations) of \(result.plannedIterations); "
                                 + "the current image was saved (seed \(seed)).\n")
         }
-        reporter.note(String(format: "objective: optimiser %.6g, as saved (8-bit) %.6g; %.1f s, %d iterations%@",
-                             Double(result.finalTerms.total), Double(result.quantizedTerms.total),
-                             result.seconds, result.iterations, result.stop == .converged ? " (converged)" : ""))
+        // Two short lines, so neither wraps on an 80-column terminal.
+        reporter.note(String(format: "objective: optimiser %.6g, as saved (8-bit) %.6g",
+                             Double(result.finalTerms.total), Double(result.quantizedTerms.total)))
+        reporter.note(String(format: "%.1f s, %d iterations%@", result.seconds, result.iterations,
+                             result.stop == .converged ? " (converged)" : ""))
         print(output)
         if result.interrupted { throw ExitCode(130) }
     }
 
-    /// Text written into the output PNG so a result can be reproduced.
+    /// Text written into the output (PNG text chunks, or XMP) so a result can be reproduced.
     func metadata(seed: UInt64) -> [String: String] {
         let args = CommandLine.arguments.dropFirst().map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         return ["Software": "Pincel \(PincelInfo.version)", "pincel-seed": String(seed),

@@ -108,7 +108,7 @@ struct LogRow {
             let r = try runPincel(pair + ["--iterations", "6", "--seed", "2", "--output", "out.png"], in: dir, timeout: 180)
             #expect(r.status == 0, "\(r.summary)")
             let saved = r.stderr.components(separatedBy: "as saved (8-bit) ").dropFirst().first?
-                .split(separator: ";").first.map(String.init)
+                .split(whereSeparator: { $0 == ";" || $0 == "\n" }).first.map(String.init)
             let e = try runPincel(["evaluate"] + pair + ["--image", "out.png"], in: dir, timeout: 120)
             #expect(e.status == 0, "\(e.summary)")
             let total = e.stdout.components(separatedBy: "total ").dropFirst().first?

@@ -46,8 +46,6 @@ struct BadOptionCase: CustomTestStringConvertible, Sendable {
         BadOptionCase(name: "output folder missing", extra: ["--output", "/nonexistent/dir/out.png"],
                       mustContain: ["output folder", "/nonexistent/dir"]),
         BadOptionCase(name: "one-letter output, no extension", extra: ["--output", "a"], mustContain: ["--output"]),
-        BadOptionCase(name: "missing content file", extra: ["--content", "/nonexistent/photo.png"],
-                      mustContain: ["--content", "/nonexistent/photo.png"], replacesContent: true),
     ]
 
     @Test(arguments: cases)

@@ -41,6 +41,36 @@ import Testing
         _ = w
     }
 
+    /// Captions of different lengths (one word, and many lines of words) and tiles of
+    /// different sizes: every cell is the same size, tiles sit centred in the same tile area and
+    /// start on the same row, so the grid stays regular.
+    @Test func tilesStayAlignedWhateverTheirCaptions() throws {
+        let colours: [[Float]] = [[255, 0, 0], [0, 128, 0], [0, 0, 255], [200, 0, 200]]
+        let tiles = colours.enumerated().map { k, c in Self.solid(c, height: k == 3 ? 20 : 40, width: k == 3 ? 30 : 40) }
+        let captions = ["a", "a much longer caption that wraps over several lines of text", "", "b"]
+        let sheet = try ImageIO.contactSheet(tiles: tiles, captions: captions, columns: 2)
+        let (h, w) = (sheet.shape[1], sheet.shape[2])
+        #expect((w - 8) % 2 == 0 && (h - 8) % 2 == 0)
+        let (cellW, cellH) = ((w - 8) / 2, (h - 8) / 2)
+        // The top-left corner of each tile, found by its colour.
+        func corner(_ c: [Float]) -> (x: Int, y: Int)? {
+            for y in 0..<h {
+                for x in 0..<w where ImagingFixtures.pixel(sheet, x: x, y: y) == c { return (x, y) }
+            }
+            return nil
+        }
+        let corners = colours.compactMap(corner)
+        #expect(corners.count == 4)
+        guard corners.count == 4 else { return }
+        // Same offset inside every cell for the equal tiles; the small one centred in the tile area.
+        let inCell = corners.enumerated().map { k, p in (p.x - (k % 2) * (cellW + 8), p.y - (k / 2) * (cellH + 8)) }
+        #expect(inCell[0] == inCell[1] && inCell[0] == inCell[2], "\(inCell)")
+        #expect(inCell[0].1 == 0)
+        #expect(inCell[3] == (inCell[0].0 + 5, inCell[0].1 + 10), "\(inCell)")
+        // The long caption made every cell taller, not just its own.
+        #expect(cellH > 40 + 30)
+    }
+
     @Test func invalidArgumentsThrow() {
         let tile = Self.solid([0, 0, 0], height: 2, width: 2)
         expectImageError({ if case .invalidArgument = $0 { true } else { false } }) {

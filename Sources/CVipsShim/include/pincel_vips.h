@@ -54,6 +54,8 @@ int pincel_text(VipsImage **out, const char *text, int width, int dpi);
 int pincel_arrayjoin(VipsImage **in, VipsImage **out, int n, int across, int shim);
 /// Places in at the centre of a width x height canvas filled with white.
 int pincel_embed_white(VipsImage *in, VipsImage **out, int width, int height);
+/// Places in with its top-left corner at (x, y) of a width x height canvas filled with white.
+int pincel_embed_white_at(VipsImage *in, VipsImage **out, int x, int y, int width, int height);
 /// Stacks top above bottom, centred horizontally, white background.
 int pincel_join_vertical(VipsImage *top, VipsImage *bottom, VipsImage **out);
 /// out = a * in + b, per band, float output.

@@ -3,10 +3,14 @@ import CVipsShim
 
 extension ImageIO {
     /// Joins images into a grid on white, each with an optional caption (black text on white)
-    /// centred under it. Tiles may differ in size; each sits centred in a cell of the largest size.
+    /// centred under it. Every cell has the same size: the widest tile or caption by the tallest
+    /// tile plus the tallest caption. Tiles may differ in size; each sits centred in the tile
+    /// area of its cell, and every caption starts on the same line under it, so tiles stay
+    /// aligned in rows and columns whatever their captions' lengths.
     /// - Parameters:
     ///   - tiles: `[3, H, W]` images, values clamped to 0…255 and rounded to 8 bits.
     ///   - captions: one per tile (empty string: no caption), or an empty array for none.
+    ///     A caption wraps at the widest tile's width (at least 32 px).
     ///   - columns: tiles per row (≥ 1).
     /// - Returns: `[3, H', W']`, values 0…255.
     /// - Throws: `ImageError`.
@@ -17,13 +21,28 @@ extension ImageIO {
             throw ImageError.invalidArgument(message: "contact sheet got \(captions.count) captions for \(tiles.count) tiles, pass one per tile or none")
         }
         try Vips.start()
-        var cells: [VipsImageRef] = []
-        for (index, tile) in tiles.enumerated() {
-            var cell = try VipsTensorConversion.makeImage(tile, encoding: .uchar)
+        let images = try tiles.map { try VipsTensorConversion.makeImage($0, encoding: .uchar) }
+        let tileWidth = images.map(\.width).max() ?? 1
+        let tileHeight = images.map(\.height).max() ?? 1
+        let labels = try images.indices.map { index -> VipsImageRef? in
             let caption = captions.isEmpty ? "" : captions[index]
-            if !caption.isEmpty {
-                let label = try captionImage(caption, width: max(cell.width, 32))
-                cell = try cell.apply("join") { pincel_join_vertical($0, label.pointer, $1) }
+            return caption.isEmpty ? nil : try captionImage(caption, width: max(tileWidth, 32))
+        }
+        let cellWidth = max(tileWidth, labels.compactMap { $0?.width }.max() ?? 0)
+        let labelHeight = labels.compactMap { $0?.height }.max() ?? 0
+        var cells: [VipsImageRef] = []
+        for (image, label) in zip(images, labels) {
+            let (x, y) = ((cellWidth - image.width) / 2, (tileHeight - image.height) / 2)
+            // Without a caption the tile's canvas takes the caption area too (left white).
+            let height = label == nil ? tileHeight + labelHeight : tileHeight
+            var cell = try image.apply("embed") {
+                pincel_embed_white_at($0, $1, Int32(x), Int32(y), Int32(cellWidth), Int32(height))
+            }
+            if let label {
+                let under = try label.apply("embed") {
+                    pincel_embed_white_at($0, $1, Int32((cellWidth - label.width) / 2), 0, Int32(cellWidth), Int32(labelHeight))
+                }
+                cell = try cell.apply("join") { pincel_join_vertical($0, under.pointer, $1) }
             }
             cells.append(cell)
         }

@@ -4,8 +4,11 @@ public struct ImageSaveOptions: Sendable, Equatable {
     public var bitDepth: Int
     /// JPEG / WebP quality, 1…100 (ignored by PNG and TIFF).
     public var quality: Int
-    /// Text metadata written as PNG text chunks (libpng writes zTXt; PNG only, ignored by
-    /// other formats). Keys: 1…79 printable ASCII characters without spaces.
+    /// Text metadata: PNG text chunks (libpng writes zTXt), or for JPEG, WebP and TIFF an XMP
+    /// packet with one element of Pincel's namespace per key (values shortened to keep it under
+    /// 60 KB; control characters other than tab and newlines become U+FFFD). Read back by
+    /// ``ImageIO/textMetadata(_:)``. Keys: 1…79 printable ASCII characters without spaces; for
+    /// XMP a letter or `_` first, then letters, digits, `-`, `_` and `.`.
     public var text: [String: String]
     /// Embed libvips's built-in sRGB ICC profile.
     public var embedSRGBProfile: Bool

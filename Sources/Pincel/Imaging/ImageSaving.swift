@@ -40,6 +40,10 @@ extension ImageIO {
             for (index, key) in options.text.keys.sorted().enumerated() {
                 vips_image_set_string(encoded.pointer, "png-comment-\(index)-\(key)", options.text[key] ?? "")
             }
+        } else if !options.text.isEmpty {
+            // JPEG (APP1), WebP (XMP chunk) and TIFF (XMLPacket tag) carry the text as XMP.
+            var packet = Array(XMPText.packet(options.text).utf8)
+            packet.withUnsafeMutableBytes { vips_image_set_blob_copy(encoded.pointer, "xmp-data", $0.baseAddress, $0.count) }
         }
 
         let temporary = OutputCheck.temporaryPath(for: path)
@@ -87,16 +91,20 @@ extension ImageIO {
             guard printable, (1...79).contains(key.count) else {
                 throw ImageError.invalidSaveOption(path: path, message: "text key '\(key)' must be 1...79 printable ASCII characters without spaces")
             }
+            guard format == .png || XMPText.isValidKey(key) else {
+                throw ImageError.invalidSaveOption(path: path, message: "text key '\(key)' must start with a letter or _ and hold only letters, digits, -, _ and . in JPEG, WebP and TIFF (XMP)")
+            }
         }
     }
 
-    /// PNG text chunks (tEXt / zTXt / iTXt) of an image file, keyed by keyword; empty for
-    /// files without any. - Throws: `ImageError`.
+    /// The text ``save(_:to:options:)`` stored (``ImageSaveOptions/text``): PNG text chunks
+    /// (tEXt / zTXt / iTXt), keyed by keyword, and for JPEG, WebP and TIFF the entries of
+    /// Pincel's XMP namespace; empty for files without any. - Throws: `ImageError`.
     public static func textMetadata(_ path: String) throws -> [String: String] {
         let (image, _) = try openChecked(path, maxPixels: Int.max, sequential: false)
-        guard let fields = vips_image_get_fields(image.pointer) else { return [:] }
+        var result = xmpText(image)
+        guard let fields = vips_image_get_fields(image.pointer) else { return result }
         defer { g_strfreev(fields) }
-        var result: [String: String] = [:]
         var index = 0
         while let field = fields[index] {
             index += 1
@@ -110,6 +118,19 @@ extension ImageIO {
             }
         }
         return result
+    }
+
+    /// Pincel's entries in the image's XMP packet ("xmp-data"), if any.
+    private static func xmpText(_ image: VipsImageRef) -> [String: String] {
+        guard vips_image_get_typeof(image.pointer, "xmp-data") != 0 else { return [:] }
+        var data: UnsafeRawPointer?
+        var length = 0
+        guard vips_image_get_blob(image.pointer, "xmp-data", &data, &length) == 0, let data, length > 0 else {
+            _ = Vips.takeErrorMessage()
+            return [:]
+        }
+        let bytes = UnsafeRawBufferPointer(start: data, count: length)
+        return XMPText.read(String(decoding: bytes, as: UTF8.self))
     }
 
     /// "png-comment-<n>-<key>" → key.

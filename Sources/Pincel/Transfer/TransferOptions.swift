@@ -9,9 +9,10 @@ public enum InitialImage: Sendable, Equatable {
     /// Another image (a file or pixels), resized to the content's size.
     case image(ImageSource)
 
-    /// Parses `noise`, `content`, `style`, or a path (any other text).
+    /// Parses `noise`, `content`, `style` (any case), or a path (any other text; `./noise`
+    /// for a file of that name).
     public init(argument: String) {
-        switch argument {
+        switch argument.lowercased() {
         case "noise": self = .noise
         case "content": self = .content
         case "style": self = .style
