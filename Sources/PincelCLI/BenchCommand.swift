@@ -69,8 +69,8 @@ struct BenchCommand: ParsableCommand {
                 }
             }
         }
-        let path = try WeightsLocator.resolve(explicit: weights)
-        let vgg = try VGG19Weights.load(contentsOf: path)
+        let path = try CommandLineWeights.path(weights)
+        let vgg = try CommandLineWeights.load(path)
         let modes = try parsedModes()
         emit("# VGG19 forward+backward to the image, conv1_1…relu5_1, median of \(repetitions)")
         emit("# threads: \(threads ?? ComputeThreads.current), \(ProcessInfo.processInfo.activeProcessorCount) cores")

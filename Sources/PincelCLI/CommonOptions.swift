@@ -91,7 +91,7 @@ enum FigureCommandRunner {
         let seed = common.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
         let reporter = ProgressReporter(quiet: common.quiet, printEvery: common.printEvery)
         reporter.noteSeed(seed, chosen: common.seed == nil)
-        let weights = try VGG19Weights.load(contentsOf: WeightsLocator.resolve(explicit: common.weights))
+        let weights = try CommandLineWeights.load(common.weights)
         try InterruptFlag.exitIfRaised(reporter)
         let console = FigureConsole(reporter: reporter)
         let options = common.makeOptions(seed: seed)

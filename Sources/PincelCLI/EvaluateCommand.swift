@@ -58,7 +58,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let options = try makeOptions()
-        let vgg = try VGG19Weights.load(contentsOf: WeightsLocator.resolve(explicit: weights))
+        let vgg = try CommandLineWeights.load(weights)
         let contentImage = try ImageIO.load(content, longerSide: size)
         let styleSide = max(32, Int((Float(size) * styleScale).rounded()))
         let styles = try style.map { try ImageIO.load($0, longerSide: styleSide) }

@@ -76,7 +76,7 @@ struct TransferCommand: AsyncParsableCommand {
         let reporter = ProgressReporter(quiet: quiet, printEvery: printEvery)
         reporter.noteSeed(seed, chosen: self.seed == nil)
 
-        let vgg = try VGG19Weights.load(contentsOf: WeightsLocator.resolve(explicit: weights))
+        let vgg = try CommandLineWeights.load(weights)
         try InterruptFlag.exitIfRaised(reporter)
         let transfer = try validatingSettings { try StyleTransfer(request, weights: vgg) }
         let csv = try log.map { try CSVLog(path: $0) }

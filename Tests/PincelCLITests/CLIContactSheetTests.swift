@@ -1,9 +1,10 @@
 import Foundation
+import PincelTestSupport
 import Testing
 
 /// Contact sheets: every tile starts on the same row and the tiles are evenly spaced whatever
 /// their captions' lengths (`relu1_1` against `relu1_1…relu4_1`, which wraps).
-@Suite(.serialized) struct CLIContactSheetTests {
+@Suite(.serialized, .needsWeights) struct CLIContactSheetTests {
     @Test func tilesAlignedWhateverTheirCaptions() throws {
         try withTemporaryDirectory { dir in
             let r = try runPincel(["reconstruct", "style", "--image", CLIPaths.astronaut,

@@ -1,9 +1,10 @@
 import Foundation
+import PincelTestSupport
 import Testing
 
 /// The seed and the command are stored in every output format, and the seed is never lost:
 /// with `--quiet` a random seed is still printed (stderr) and stored. Real 32 px runs.
-@Suite(.serialized) struct CLIOutputMetadataTests {
+@Suite(.serialized, .needsWeights) struct CLIOutputMetadataTests {
     static func transfer(_ output: String, _ extra: [String] = []) -> [String] {
         ["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--output", output,
          "--size", "32", "--iterations", "1", "--scales", "1"] + extra

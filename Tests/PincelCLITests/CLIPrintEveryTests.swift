@@ -1,8 +1,9 @@
 import Foundation
+import PincelTestSupport
 import Testing
 
 /// `--print-every N`: without a terminal, a progress line at every N-th iteration and the last.
-@Suite(.serialized) struct CLIPrintEveryTests {
+@Suite(.serialized, .needsWeights) struct CLIPrintEveryTests {
     @Test func linesAtEveryNthIteration() throws {
         try withTemporaryDirectory { dir in
             let r = try runPincel(["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--output", "o.png",

@@ -1,9 +1,10 @@
 import Foundation
+import PincelTestSupport
 import Testing
 
 /// The live progress line on a terminal fits its width: on an 80-column terminal it used to
 /// be about 90 characters, so it wrapped and every `\r` update left a new line behind.
-@Suite(.serialized) struct CLIProgressWidthTests {
+@Suite(.serialized, .needsWeights) struct CLIProgressWidthTests {
     /// Two scales (the line then carries the `[scale 1/2 32 px]` label), a few iterations.
     static let run = ["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--output", "out.png",
                       "--size", "64", "--scales", "2", "--iterations", "8", "--tolerance", "0", "--seed", "1"]

@@ -34,12 +34,12 @@ import Testing
             _ = try WeightsLocator.resolve(explicit: nil, environment: ["HOME": home.path])
         }
         let message = WeightsError.notFound(searched: [expectedPath]).description
-        #expect(message.contains("make weights") && message.contains(expectedPath))
+        #expect(message.contains("download the weights file") && message.contains(expectedPath))
     }
 
     @Test func missingExplicitPathsAreErrorsNotSkipped() throws {
         let (home, _, _) = try Self.layout()
-        WeightsTestSupport.expectError(.missingFile(path: "/nope.pth", origin: "--weights")) {
+        WeightsTestSupport.expectError(.missingFile(path: "/nope.pth", origin: "the path given")) {
             _ = try WeightsLocator.resolve(explicit: "/nope.pth", environment: ["HOME": home.path])
         }
         WeightsTestSupport.expectError(.missingFile(path: "/nope.bin", origin: "$PINCEL_WEIGHTS")) {

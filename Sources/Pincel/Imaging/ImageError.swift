@@ -39,7 +39,7 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
     private var rawDescription: String {
         switch self {
         case .libraryUnavailable(let message):
-            return "libvips failed to start (\(message)); check that libvips 8.14 is installed (scripts/install-deps.sh)."
+            return "libvips failed to start (\(message)); check that libvips 8.14 or later is installed."
         case .fileNotFound(let path):
             return "\(path): no such file; check the path."
         case .emptyFile(let path):

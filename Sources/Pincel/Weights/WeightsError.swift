@@ -36,13 +36,13 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable, Sendable {
     private var rawDescription: String {
         switch self {
         case .notFound(let searched):
-            return "VGG19 weights not found (looked in: \(searched.joined(separator: ", "))); run `make weights` to download them, or pass --weights PATH"
+            return "VGG19 weights not found (looked in: \(searched.joined(separator: ", "))); download the weights file, or give its path"
         case .missingFile(let path, let origin):
-            return "weights file \(path) (from \(origin)) does not exist; fix the path, or run `make weights` and drop \(origin)"
+            return "weights file \(path) (from \(origin)) does not exist; fix the path"
         case .unreadable(let path, let reason):
             return "cannot read weights file \(path): \(reason); check the path and its permissions"
         case .unknownFormat(let path, let reason):
-            return "\(path) is not a VGG19 weight file (\(reason)); expected a torch.save .pth/.bin or a .safetensors file, run `make weights` for the default one"
+            return "\(path) is not a VGG19 weight file (\(reason)); expected a torch.save .pth/.bin or a .safetensors file"
         case .unsupportedOpcode(let path, let opcode, let name, let offset):
             let hex = String(opcode, radix: 16, uppercase: true)
             return "\(path): unsupported pickle opcode \(name) (0x\(hex)) at byte \(offset); re-save the weights with torch.save(state_dict) or as .safetensors"
@@ -51,7 +51,7 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable, Sendable {
         case .malformed(let path, let detail):
             return "\(path) is malformed: \(detail); re-download or re-export the weights"
         case .truncated(let path, let detail):
-            return "\(path) is truncated: \(detail); re-download the weights (`make weights`)"
+            return "\(path) is truncated: \(detail); download the weights file again"
         case .missingLayer(let path, let layer, let expected):
             return "\(path) has no weights for VGG19 layer \(layer) (looked for \(expected.joined(separator: ", "))); use a complete VGG19 weight file"
         case .wrongShape(let path, let tensor, let expected, let actual):
@@ -59,9 +59,9 @@ public enum WeightsError: Error, CustomStringConvertible, Equatable, Sendable {
         case .wrongDType(let path, let tensor, let expected, let actual):
             return "\(path): tensor \(tensor) has element type \(actual) but \(expected) is needed; re-export the weights as float32"
         case .badValues(let path, let tensor, let detail):
-            return "weights file \(path): tensor \(tensor) \(detail); re-download the weights (`make weights`)"
+            return "weights file \(path): tensor \(tensor) \(detail); download the weights file again"
         case .indexOutOfRange(let path, let tensor, let index, let tableSize):
-            return "\(path): quantised tensor \(tensor) holds index \(index) but its table has only \(tableSize) entries; re-download the weights (`make weights`)"
+            return "\(path): quantised tensor \(tensor) holds index \(index) but its table has only \(tableSize) entries; download the weights file again"
         }
     }
 }

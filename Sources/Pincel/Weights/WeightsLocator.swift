@@ -28,7 +28,7 @@ public enum WeightsLocator {
         }
         if let explicit, !explicit.isEmpty {
             let p = expand(explicit)
-            guard FileManager.default.fileExists(atPath: p) else { throw WeightsError.missingFile(path: p, origin: "--weights") }
+            guard FileManager.default.fileExists(atPath: p) else { throw WeightsError.missingFile(path: p, origin: "the path given") }
             return p
         }
         if let env = environment["PINCEL_WEIGHTS"], !env.isEmpty {
