@@ -49,7 +49,7 @@ fuzz: deps
 demo: build weights
 	@mkdir -p $(dir $(DEMO_OUT))
 	$(BIN) --content Examples/astronaut.png --style Examples/starry_night.jpg \
-	    --output $(DEMO_OUT) --size 512 --iterations 500 --seed 1
+	    --output $(DEMO_OUT) --size 512 --seed 1 --tolerance 0
 	@echo "demo result: $(DEMO_OUT)"
 
 bench: build weights

@@ -50,9 +50,12 @@ final class CSVLog {
     }
 
     /// The closing comment line with the terms of the image as saved (8-bit).
+    /// An interrupted run is not scored as saved: its line is `# interrupted,…` with the
+    /// optimiser's terms.
     func appendSaved(_ r: TransferResult) {
         let t = r.quantizedTerms
-        write(String(format: "# saved,%.3f,%.6g,%.6g,%.6g,%.6g\n", r.seconds, Double(t.content),
+        let label = r.interrupted ? "interrupted" : "saved"
+        write(String(format: "# %@,%.3f,%.6g,%.6g,%.6g,%.6g\n", label, r.seconds, Double(t.content),
                      Double(t.style), Double(t.tv), Double(t.total)))
     }
 

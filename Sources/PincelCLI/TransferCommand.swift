@@ -35,7 +35,7 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: "Write one row per evaluation (iteration, scale, side, elapsed seconds, each loss term, rejected trial 0/1) to this CSV file; the saved image's terms follow as a '# saved,...' comment line.")
     var log: String?
     @Option(help: "Stop a scale once its objective fell by less than this fraction over the last 20 iterations (0: always run --iterations).")
-    var tolerance: Float = 1e-3
+    var tolerance: Float = 2e-3
     @Option(help: "Output bits per channel: 8 or 16 (16 for PNG and TIFF).") var outputDepth = 8
     @Option(help: "JPEG / WebP quality, 1-100.") var quality = 92
     @Flag(help: "Let pixels leave 0…255 during optimisation (the classic behaviour).") var unbounded = false
@@ -108,8 +108,13 @@ struct TransferCommand: AsyncParsableCommand {
                                 + "the current image was saved (seed \(seed)).\n")
         }
         // Two short lines, so neither wraps on an 80-column terminal.
-        reporter.note(String(format: "objective: optimiser %.6g, as saved (8-bit) %.6g",
-                             Double(result.finalTerms.total), Double(result.quantizedTerms.total)))
+        if result.interrupted {
+            reporter.note(String(format: "objective: optimiser %.6g (not scored as saved: interrupted)",
+                                 Double(result.finalTerms.total)))
+        } else {
+            reporter.note(String(format: "objective: optimiser %.6g, as saved (8-bit) %.6g",
+                                 Double(result.finalTerms.total), Double(result.quantizedTerms.total)))
+        }
         reporter.note(String(format: "%.1f s, %d iterations%@", result.seconds, result.iterations,
                              result.stop == .converged ? " (converged)" : ""))
         print(output)

@@ -22,14 +22,14 @@ struct LogRow {
         #expect(lines.first == "iteration,scale,side,elapsed_s,content,style,tv,total,rejected", "header: \(lines.first ?? "none")")
         return lines.dropFirst().enumerated().compactMap { index, line in
             let f = line.split(separator: ",").map(String.init)
-            if f.first == "# saved" {
-                #expect(index == lines.count - 2, "the # saved line is not the last line")
+            if f.first == "# saved" || f.first == "# interrupted" {
+                #expect(index == lines.count - 2, "the closing comment line is not the last line")
                 guard f.count == 6, let e = Double(f[1]), let c = Double(f[2]), let s = Double(f[3]), let t = Double(f[4]),
                       let total = Double(f[5]) else {
                     Issue.record("malformed saved line: \(line)")
                     return nil
                 }
-                return LogRow(iteration: "saved", elapsed: e, content: c, style: s, tv: t, total: total)
+                return LogRow(iteration: String(f[0].dropFirst(2)), elapsed: e, content: c, style: s, tv: t, total: total)
             }
             guard f.count == 9, Int(f[0]) != nil, let scale = Int(f[1]), let side = Int(f[2]), let e = Double(f[3]),
                   let c = Double(f[4]), let s = Double(f[5]), let t = Double(f[6]), let total = Double(f[7]),
@@ -163,7 +163,7 @@ struct LogRow {
             #expect(!r.looksLikeCrash, "\(r.summary)")
             #expect(r.stdout == "out.png\n", "stdout: \(r.stdout)")
             let rows = try LogRow.read(log)
-            #expect(rows.last?.iteration == "saved", "last row: \(String(describing: rows.last?.iteration))")
+            #expect(rows.last?.iteration == "interrupted", "last row: \(String(describing: rows.last?.iteration))")
             #expect(rows.count >= 3 && rows.count < 100, "stopped after \(rows.count - 1) iterations")
             let out = try PNGImage(contentsOf: dir.appendingPathComponent("out.png").path)
             #expect(out.width == 64 && out.height == 64)

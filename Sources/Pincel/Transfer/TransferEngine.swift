@@ -202,7 +202,7 @@ enum TransferEngine {
         }
         let terms = objective.terms
         var quantizedTerms = terms
-        if measureQuantized {
+        if measureQuantized && !interrupted {  // a cancelled run returns at once
             // The objective of the image as it will be saved: 8-bit rounded and clamped.
             let quantized = x.map { min(max($0.rounded(), 0), 255) }
             var scratch = [Float](repeating: 0, count: x.count)

@@ -19,7 +19,8 @@ public struct TransferResult: Sendable {
     /// Objective terms at the last evaluation (the optimiser's own value).
     public var finalTerms: GatysObjective.Terms
     /// Objective terms of the image rounded to 8 bits and clamped to 0…255, i.e. as saved.
-    /// Equal to ``finalTerms`` when the run stopped before its last scale.
+    /// Equal to ``finalTerms`` when the run stopped before its last scale or was cancelled
+    /// (a cancelled run returns without scoring the 8-bit image).
     public var quantizedTerms: GatysObjective.Terms
     /// Objective evaluations done, over all scales.
     public var iterations: Int
