@@ -42,7 +42,7 @@ enum TransferEngine {
     ///     the current image as RGB at the current scale; return `false` to stop (the
     ///     current image is kept).
     static func run(content: Tensor, styles: [Tensor], weights: VGG19Weights, options: TransferOptions,
-                    initialImage: Tensor? = nil,
+                    initialImage: Tensor? = nil, pixelTerm: (any PixelTerm)? = nil,
                     progress: (TransferProgress, @escaping @Sendable () -> Tensor) -> Bool = { _, _ in true }) throws -> TransferResult {
         guard content.shape.count == 3, content.shape[0] == 3 else {
             throw VGGError.badShape(expected: [3, -1, -1], got: content.shape, what: "content image")
@@ -84,7 +84,7 @@ enum TransferEngine {
             do {
                 outcome = try optimise(content: current, styles: scaledStyles, start: start, network: network,
                                        options: options, iterations: step.iterations, measureQuantized: last,
-                                       inverseCurvature: curvature, clock: clock) { p, image in
+                                       inverseCurvature: curvature, clock: clock, pixelTerm: last ? pixelTerm : nil) { p, image in
                     var p = p
                     p.iteration += done
                     p.total = plan.iterations
@@ -149,7 +149,7 @@ enum TransferEngine {
     /// One scale: builds the targets and runs the optimiser from `start`.
     static func optimise(content: Tensor, styles: [Tensor], start: [Float], network: VGG19Network,
                          options: TransferOptions, iterations: Int, measureQuantized: Bool,
-                         inverseCurvature: Double? = nil, clock: UInt64,
+                         inverseCurvature: Double? = nil, clock: UInt64, pixelTerm: (any PixelTerm)? = nil,
                          progress: (TransferProgress, @escaping @Sendable () -> Tensor) -> Bool) throws -> ScaleOutcome {
         let (height, width) = (content.shape[1], content.shape[2])
         let contentLuma = ColorSpace.luminance(content)
@@ -163,6 +163,7 @@ enum TransferEngine {
         }
         let objective = try GatysObjective(network: network, content: targetContent, styles: targetStyles,
                                            spec: ObjectiveSpec(options))
+        objective.pixelTerm = pixelTerm
         let optimizer: Optimizer = switch options.optimizer {
         case .lbfgs: try LBFGS(historySize: options.effectiveHistory(variables: start.count), learningRate: options.effectiveLearningRate,
                                bounds: options.bounded ? .pixelRange : nil, initialInverseCurvature: inverseCurvature,
