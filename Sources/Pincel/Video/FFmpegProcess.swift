@@ -155,14 +155,16 @@ enum FFmpeg {
         guard let format = outputFormat(output) else { throw VideoError.unsupportedOutput(path: output) }
         let temporary = OutputCheck.split(output).folder + "/.\(OutputCheck.split(output).name).pincel-\(ProcessInfo.processInfo.processIdentifier).tmp"
         defer { unlink(temporary) }
-        var base = ["-nostdin", "-y", "-v", "error", "-framerate", frameRate, "-start_number", "0",
+        var base = ["-nostdin", "-y", "-v", "error", "-thread_queue_size", "64", "-framerate", frameRate, "-start_number", "0",
                     "-i", "\(folder)/%06d.png"]
         let withAudio = audio != nil && format.audio
         if let audio, withAudio {
             base += ["-ss", String(format: "%.6f", audio.start), "-t", String(format: "%.6f", audio.duration),
-                     "-i", "file:" + audio.path, "-map", "0:v:0", "-map", "1:a:0?"]
+                     "-i", "file:" + audio.path, "-map", "0:v:0", "-map", "1:a:0"]
         }
-        base += ["-frames:v", String(count)] + format.video
+        // No -frames:v: with it ffmpeg ends the output before the audio's packets are written.
+        // The folder holds exactly `count` frames and the audio is cut to their duration.
+        base += format.video
         var attempts: [[String]] = []
         if withAudio { attempts.append(base + ["-c:a", "copy", "-f", format.format, "file:" + temporary]) }
         attempts.append(base + ["-f", format.format, "file:" + temporary])  // audio re-encoded (or none)
