@@ -36,6 +36,10 @@ struct VideoCommand: AsyncParsableCommand {
         try bounded(firstIterations, OptionBounds.iterations, flag: "--first-iterations")
         try bounded(iterations, OptionBounds.iterations, flag: "--iterations")
         _ = try Self.parseFrames(frames)
+        let ext = (output as NSString).pathExtension.lowercased()
+        guard VideoTransfer.outputExtensions.contains(ext) else {
+            throw ValidationError.oneLine("--output must end in ." + VideoTransfer.outputExtensions.joined(separator: ", .") + ", got '\(output)'")
+        }
     }
 
     /// `FROM:TO` as a range (`nil` when not given). - Throws: a one-line ValidationError.
@@ -69,6 +73,7 @@ struct VideoCommand: AsyncParsableCommand {
         options.warmStart = !independentFrames
         let request = VideoRequest(input: input, styles: frame.style.map { .file($0) }, output: output,
                                    workFolder: workDir, options: options)
+        _ = try VideoTransfer.inspect(input: input, options: options)  // a bad video fails here, before the weights load
         for path in frame.style {
             guard FileManager.default.isReadableFile(atPath: path) else {
                 throw VideoCommandError("cannot read the style image \(path)")
@@ -137,8 +142,8 @@ final class VideoConsole: @unchecked Sendable {
                 reporter.report(p.transfer)
             case .frameFinished(let f) where !f.resumed:
                 reporter.finish()
-                reporter.note(String(format: "frame %d/%d: %.1f s, %d iterations, objective %.4g (temporal %.4g), reliable %.0f%%%@",
-                                     f.frame + 1, f.frames, f.seconds, f.iterations, Double(f.terms.total), Double(f.terms.temporal),
+                reporter.note(String(format: "frame %d/%d: %.1f s, %d iterations, objective %.6g + temporal %.4g, reliable %.0f%%%@",
+                                     f.frame + 1, f.frames, f.seconds, f.iterations, Double(f.terms.total - f.terms.temporal), Double(f.terms.temporal),
                                      100 * f.reliable, f.remaining.map { ", video ETA " + ClockText.format($0) } ?? ""))
             case .frameFinished:
                 break

@@ -33,6 +33,21 @@ public struct VideoTransfer: Sendable {
         self.weights = weights
     }
 
+    /// The output extensions a video transfer writes (lower case, without the dot).
+    public static let outputExtensions = ["mp4", "m4v", "mov", "mkv", "webm", "gif"]
+
+    /// Reads the input as ``run(onEvent:)`` does first (ffprobe for a video file, the file list
+    /// of a folder), without decoding frames or loading weights, so a front end can refuse a
+    /// bad input before anything slow.
+    ///
+    /// - Returns: frames in the input, and its frame rate (`num/den`; a folder's is
+    ///   ``VideoOptions/frameRate``).
+    /// - Throws: ``VideoError/unreadableInput(path:reason:)`` or ``VideoError/toolMissing(_:)``.
+    public static func inspect(input: String, options: VideoOptions = VideoOptions()) throws -> (frames: Int, frameRate: String) {
+        let probed = try probe(absolute(input), options: options)
+        return (probed.frames, probed.frameRate)
+    }
+
     /// Runs the video transfer on a thread of its own.
     ///
     /// - Parameter onEvent: called on that thread with each event, in order; keep it short.
