@@ -18,6 +18,8 @@ struct VideoCommand: AsyncParsableCommand {
     @Option(help: "Where to write the video (.mp4, .mov, .mkv, .webm or .gif).") var output: String
     @OptionGroup var frame: FrameTransferOptions
     @Option(help: "Weight of the temporal loss (0: only the warm start ties frames together).") var temporalWeight: Float = 1e3
+    @Option(help: "Long-term temporal terms: offsets of earlier frames, e.g. 2,4 (Ruder et al.'s long-term loss; default: the previous frame only).")
+    var longTerm: String?
     @Option(help: "Frames to stylise, FROM:TO, 0-based, TO excluded (either may be left out: 10:, :48).") var frames: String?
     @Option(help: "Objective evaluations of the first frame.") var firstIterations = 400
     @Option(help: "Objective evaluations of every later frame.") var iterations = 100
@@ -71,8 +73,14 @@ struct VideoCommand: AsyncParsableCommand {
         options.frameRate = frameRate
         options.keepWorkFolder = keepWork
         options.warmStart = !independentFrames
+        if let longTerm {
+            options.longTermFrames = try parsedList(longTerm, flag: "--long-term", expected: "frame offsets 2…64") { Int($0) }
+        }
         let request = VideoRequest(input: input, styles: frame.style.map { .file($0) }, output: output,
                                    workFolder: workDir, options: options)
+        do { try validatingSettings { try options.validate(styleCount: request.styles.count) } } catch let error as VideoError {
+            throw ValidationError.oneLine(error.description)
+        }
         _ = try VideoTransfer.inspect(input: input, options: options)  // a bad video fails here, before the weights load
         for path in frame.style {
             guard FileManager.default.isReadableFile(atPath: path) else {

@@ -14,6 +14,11 @@ public struct VideoOptions: Sendable {
     /// Objective evaluations of every later frame (each starts from the previous result
     /// warped by the optical flow, so it needs fewer).
     public var iterations = 100
+    /// Long-term temporal terms (Ruder et al., eq. 4): offsets `j` above 1 of earlier frames
+    /// whose results are warped onto the current frame too, each counted only where no nearer
+    /// frame was reliable (a region that reappears after an occlusion keeps its look). Empty
+    /// (the default): the previous frame only. At most 8 offsets, each 2…64.
+    public var longTermFrames: [Int] = []
     /// The frames to stylise, 0-based, end excluded (`nil`: all); clipped to the video.
     public var frames: Range<Int>? = nil
     /// Frames per second of a folder of frames (`num/den` or a number); a video file keeps its
@@ -42,6 +47,9 @@ public struct VideoOptions: Sendable {
         }
         guard temporalWeight.isFinite, temporalWeight >= 0 else {
             throw VideoError.invalidSetting("the temporal weight must be finite and at least 0, got \(temporalWeight)")
+        }
+        guard longTermFrames.count <= 8, longTermFrames.allSatisfy({ (2...64).contains($0) }) else {
+            throw VideoError.invalidSetting("the long-term frame offsets must be at most 8 numbers, each 2…64, got \(longTermFrames)")
         }
         if let frames {
             guard frames.lowerBound >= 0, !frames.isEmpty else {

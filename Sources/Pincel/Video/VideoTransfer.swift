@@ -191,9 +191,11 @@ public struct VideoTransfer: Sendable {
         }
         var reports: [VideoFrameReport] = []
         let flow = try DISFlow()
-        var previous: (photo: Tensor, styled: Tensor)? = nil
-        if done > 0 {
-            previous = (try ImageIO.load(work.frame(done - 1)), try ImageIO.load(work.styled(done - 1)))
+        // The earlier frames the temporal terms look back to: 1 (the previous) and the long-term offsets.
+        let offsets = [1] + options.longTermFrames.filter { $0 > 1 }.sorted()
+        var recent: [Int: (photo: Tensor, styled: Tensor)] = [:]
+        for j in offsets where done - j >= 0 {
+            recent[done - j] = (try ImageIO.load(work.frame(done - j)), try ImageIO.load(work.styled(done - j)))
         }
         func remaining(after frame: Int) -> Double? {
             let later = reports.filter { $0.frame > 0 }.map(\.seconds)
@@ -213,20 +215,32 @@ public struct VideoTransfer: Sendable {
             var initialImage: Tensor? = nil
             var term: TemporalLoss? = nil
             var reliable = 0.0
-            if let previous {
-                let flows = try self.flows(work: work, index: i, from: photo, to: previous.photo, flow: flow)
-                let c = Reliability.weights(backward: flows.backward, forward: flows.forward)
-                reliable = Double(c.reduce(0, +)) / Double(max(1, c.count))
-                let warped = Tensor(shape: [3, h, w], data: FlowWarp.warp(previous.styled.data, channels: 3, flow: flows.backward,
-                                                                           fallback: photo.data).image)
-                if options.warmStart {
-                    initialImage = warped
-                    transfer.initial = .image(.pixels(warped))
+            if recent[i - 1] != nil {
+                // Ruder et al.'s long-term weights: frame t−j counts only where no nearer frame
+                // in the set was reliable, c_long_j = max(c_j − Σ_{l<j} c_l, 0).
+                var targets: [TemporalLoss.Target] = []
+                var covered = [Float](repeating: 0, count: h * w)
+                let luminance = transfer.colors == .luminance
+                for j in offsets {
+                    guard let earlier = recent[i - j] else { continue }
+                    if j > 1 && options.temporalWeight == 0 { break }
+                    let flows = try self.flows(work: work, index: i, offset: j, from: photo, to: earlier.photo, flow: flow)
+                    let c = Reliability.weights(backward: flows.backward, forward: flows.forward)
+                    let warped = Tensor(shape: [3, h, w], data: FlowWarp.warp(earlier.styled.data, channels: 3, flow: flows.backward,
+                                                                               fallback: photo.data).image)
+                    if j == 1 {
+                        reliable = Double(c.reduce(0, +)) / Double(max(1, c.count))
+                        if options.warmStart {
+                            initialImage = warped
+                            transfer.initial = .image(.pixels(warped))
+                        }
+                    }
+                    let weights = zip(c, covered).map { max($0 - $1, 0) }
+                    for p in 0..<covered.count { covered[p] += c[p] }
+                    targets.append(.init(warped: luminance ? ColorSpace.luminance(warped).data : warped.data, weights: weights))
                 }
                 if options.temporalWeight > 0 {
-                    let luminance = transfer.colors == .luminance
-                    term = try TemporalLoss(weight: options.temporalWeight, channels: luminance ? 1 : 3, pixels: h * w,
-                                            targets: [.init(warped: luminance ? ColorSpace.luminance(warped).data : warped.data, weights: c)])
+                    term = try TemporalLoss(weight: options.temporalWeight, channels: luminance ? 1 : 3, pixels: h * w, targets: targets)
                 }
             }
             if initialImage == nil {
@@ -245,7 +259,8 @@ public struct VideoTransfer: Sendable {
             }
             let styled = Tensor(shape: result.image.shape, data: result.image.data.map { min(max($0.rounded(), 0), 255) })
             try ImageIO.save(styled, to: work.styled(i))
-            previous = (photo, styled)
+            recent[i] = (photo, styled)
+            recent = recent.filter { $0.key > i - (offsets.last ?? 1) }
             var report = VideoFrameReport(frame: i, frames: count, resumed: false, terms: result.quantizedTerms,
                                           iterations: result.iterations, seconds: elapsed() - frameClock,
                                           reliable: reliable, remaining: nil)
@@ -292,14 +307,14 @@ public struct VideoTransfer: Sendable {
         return count
     }
 
-    /// The flows of frame `index` from the work folder, or computed and saved there.
-    func flows(work: VideoWorkFolder, index: Int, from photo: Tensor, to previous: Tensor,
+    /// The flows between frame `index` and frame `index − offset`, from the work folder, or computed and saved there.
+    func flows(work: VideoWorkFolder, index: Int, offset: Int = 1, from photo: Tensor, to previous: Tensor,
                flow: DISFlow) throws -> (backward: FlowField, forward: FlowField) {
         let (h, w) = (photo.shape[1], photo.shape[2])
-        if let saved = work.loadFlows(index: index, width: w, height: h) { return saved }
+        if let saved = work.loadFlows(index: index, offset: offset, width: w, height: h) { return saved }
         let backward = try flow.flow(from: photo, to: previous)
         let forward = try flow.flow(from: previous, to: photo)
-        try work.saveFlows(backward, forward, index: index)
+        try work.saveFlows(backward, forward, index: index, offset: offset)
         return (backward, forward)
     }
 

@@ -7,7 +7,8 @@ import Foundation
 ///   settings is refused instead of mixing frames.
 /// - `frames/000000.png…`: the input frames, decoded and sized (written to `frames.partial/`
 ///   and renamed when ffmpeg finishes).
-/// - `flow/000001.flo…`: the backward and forward flows between frame t−1 and t.
+/// - `flow/000001.flo…`: the backward and forward flows between frame t−1 and t
+///   (`000009-4.flo`: between frame 5 and 9, for a long-term term).
 /// - `styled/000000.png…`: the finished frames, each written atomically.
 ///
 /// Every file is written to a temporary name and renamed, so an interruption leaves only
@@ -23,7 +24,10 @@ struct VideoWorkFolder {
     static func name(_ index: Int) -> String { String(format: "%06d", index) }
     func frame(_ i: Int) -> String { framesFolder + "/" + Self.name(i) + ".png" }
     func styled(_ i: Int) -> String { styledFolder + "/" + Self.name(i) + ".png" }
-    func flow(_ i: Int) -> String { flowFolder + "/" + Self.name(i) + ".flo" }
+    /// The flows between frame `i` and frame `i − offset` (offsets above 1: long-term terms).
+    func flow(_ i: Int, offset: Int = 1) -> String {
+        flowFolder + "/" + Self.name(i) + (offset == 1 ? "" : "-\(offset)") + ".flo"
+    }
 
     /// Opens (making it when needed) the folder for `fingerprint`; returns the seed stored
     /// there, or stores `seed` in a new folder.
@@ -75,7 +79,7 @@ struct VideoWorkFolder {
     // MARK: Flow files (Middlebury .flo: "PIEH", width, height, then dx, dy interleaved;
     // here two fields back to back: backward (t → t−1), then forward (t−1 → t)).
 
-    func saveFlows(_ backward: FlowField, _ forward: FlowField, index: Int) throws {
+    func saveFlows(_ backward: FlowField, _ forward: FlowField, index: Int, offset: Int = 1) throws {
         var data = Data()
         for field in [backward, forward] {
             data.append(contentsOf: Array("PIEH".utf8))
@@ -84,13 +88,13 @@ struct VideoWorkFolder {
             for i in 0..<field.dx.count { interleaved[2 * i] = field.dx[i]; interleaved[2 * i + 1] = field.dy[i] }
             interleaved.withUnsafeBytes { data.append(contentsOf: $0) }
         }
-        try write(data, to: flow(index))
+        try write(data, to: flow(index, offset: offset))
     }
 
     /// The two flows of frame `index`, or `nil` when the file is missing or does not hold two
     /// `width` x `height` fields (then they are computed again).
-    func loadFlows(index: Int, width: Int, height: Int) -> (backward: FlowField, forward: FlowField)? {
-        guard let data = FileManager.default.contents(atPath: flow(index)) else { return nil }
+    func loadFlows(index: Int, offset: Int = 1, width: Int, height: Int) -> (backward: FlowField, forward: FlowField)? {
+        guard let data = FileManager.default.contents(atPath: flow(index, offset: offset)) else { return nil }
         let fieldBytes = 12 + 8 * width * height
         guard data.count == 2 * fieldBytes else { return nil }
         var fields: [FlowField] = []

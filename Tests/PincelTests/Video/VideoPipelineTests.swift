@@ -180,4 +180,25 @@ func probeStreams(_ path: String) throws -> FFmpeg.Probe { try FFmpeg.probe(path
         #expect(p.width == 40 && p.height == 32)  // 40x30 at size 40: sides at least 32
         #expect(resumed.warpingError != nil)
     }
+
+    /// Long-term terms: frame t also looks back to t−2; its flows are kept in the work folder.
+    @Test func longTermTermsUseTheirOwnFlows() async throws {
+        let folder = try ScratchFolder.make()
+        let clip = try Self.makeClip(in: folder)
+        var options = Self.options()
+        options.longTermFrames = [2]
+        options.keepWorkFolder = true
+        options.frames = 0..<4
+        let request = VideoRequest(input: clip, styles: [Self.style], output: folder.appendingPathComponent("lt.webm").path, options: options)
+        let result = try await VideoTransfer(request, weights: randomVGG19Weights(seed: 6)).run()
+        #expect(result.stop == .completed && result.reports.count == 4)
+        let work = VideoWorkFolder(path: request.resolvedWorkFolder)
+        for i in 1..<4 { #expect(FileManager.default.fileExists(atPath: work.flow(i))) }
+        #expect(!FileManager.default.fileExists(atPath: work.flow(1, offset: 2)))
+        for i in 2..<4 { #expect(FileManager.default.fileExists(atPath: work.flow(i, offset: 2)), "frame \(i)") }
+        #expect(try FFmpeg.probe(request.output).frames == 4)
+        var bad = options
+        bad.longTermFrames = [1]
+        #expect(throws: VideoError.self) { try bad.validate(styleCount: 1) }
+    }
 }
