@@ -44,6 +44,13 @@ struct VideoCommand: AsyncParsableCommand {
         }
     }
 
+    /// The library's words for the video settings as this command's flags.
+    static func flagNames(_ text: String) -> String {
+        [("the temporal weight", "--temporal-weight"), ("the long-term frame offsets", "--long-term"),
+         ("the iterations per later frame", "--iterations"), ("the frame rate", "--frame-rate"), ("the frame range", "--frames")]
+            .reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+    }
+
     /// `FROM:TO` as a range (`nil` when not given). - Throws: a one-line ValidationError.
     static func parseFrames(_ text: String?) throws -> Range<Int>? {
         guard let text else { return nil }
@@ -79,7 +86,11 @@ struct VideoCommand: AsyncParsableCommand {
         let request = VideoRequest(input: input, styles: frame.style.map { .file($0) }, output: output,
                                    workFolder: workDir, options: options)
         do { try validatingSettings { try options.validate(styleCount: request.styles.count) } } catch let error as VideoError {
-            throw ValidationError.oneLine(error.description)
+            throw ValidationError.oneLine(Self.flagNames(error.description))
+        }
+        guard URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath()
+                != URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath() else {
+            throw ValidationError.oneLine("--output is the same file as --input")
         }
         _ = try VideoTransfer.inspect(input: input, options: options)  // a bad video fails here, before the weights load
         for path in frame.style {
@@ -97,6 +108,8 @@ struct VideoCommand: AsyncParsableCommand {
         let result: VideoResult
         do {
             result = try await InterruptFlag.cancellingOnInterrupt { try await transfer.run(onEvent: console.handle) }
+        } catch let error as VideoError {
+            throw VideoCommandError(Self.flagNames(error.description))
         } catch is CancellationError {
             console.finishLine()
             StandardError.write("Interrupted before the first frame; rerun the same command to continue.\n")

@@ -163,7 +163,7 @@ public struct VideoTransfer: Sendable {
         let requested = options.frames ?? 0..<input.frames
         let range = requested.clamped(to: 0..<input.frames)
         guard !range.isEmpty else {
-            throw VideoError.invalidSetting("the frame range \(requested.lowerBound)..<\(requested.upperBound) lies outside the video's \(input.frames) frames")
+            throw VideoError.invalidSetting("the frame range starts at frame \(requested.lowerBound), but the video has \(input.frames) frames (0…\(input.frames - 1))")
         }
         guard inputPath != outputPath, URL(fileURLWithPath: inputPath).resolvingSymlinksInPath() != URL(fileURLWithPath: outputPath).resolvingSymlinksInPath() else {
             throw VideoError.invalidSetting("the output is the input")
