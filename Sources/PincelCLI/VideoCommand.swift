@@ -98,6 +98,15 @@ struct VideoCommand: AsyncParsableCommand {
                 throw VideoCommandError("cannot read the style image \(path)")
             }
         }
+        // Memory: one frame's transfer at a time; a square frame is the worst case for --size.
+        if let styleFiles = try? frame.style.map({ try ImageIO.imageInfo($0) }) {
+            try MemoryCheck.require(size: frame.size, sizes: OptionBounds.size) { side in
+                var o = options.transfer
+                o.size = side
+                o.iterations = max(options.firstIterations, options.iterations)
+                return try MemoryEstimate.transfer(contentFile: (side, side), styleFiles: styleFiles, options: o).total
+            }
+        }
         let transfer: VideoTransfer
         do {
             transfer = try validatingSettings { try VideoTransfer(request, weights: try CommandLineWeights.load(frame.weights)) }
