@@ -179,7 +179,12 @@ public struct VideoTransfer: Sendable {
         let work = VideoWorkFolder(path: Self.absolute(request.resolvedWorkFolder))
         let seed = try work.open(fingerprint: fingerprint(input: inputPath, range: range),
                                  seed: options.transfer.seed ?? UInt64.random(in: 0...UInt64(UInt32.max)))
-        let count = try decodeFrames(input: input, path: inputPath, range: range, width: w, height: h, work: work)
+        // Ctrl-C reaches ffmpeg too (same process group): its failure is then the interruption.
+        let count: Int
+        do { count = try decodeFrames(input: input, path: inputPath, range: range, width: w, height: h, work: work) } catch {
+            if stop.isRaised { throw CancellationError() }
+            throw error
+        }
         if stop.isRaised { throw CancellationError() }
 
         let done = work.finishedPrefix(count: count)
@@ -269,13 +274,19 @@ public struct VideoTransfer: Sendable {
             reports[reports.count - 1] = report
             onEvent(.frameFinished(report))
         }
-        let error = try warpingError(work: work, count: count, flow: flow)
+        let consistency = try warpingError(work: work, count: count, flow: flow)
         onEvent(.encoding)
         let rate = FFmpeg.rateValue(input.frameRate) ?? 25
-        try FFmpeg.encode(frames: work.styledFolder, count: count, frameRate: input.frameRate, output: outputPath,
-                          audio: input.hasAudio ? (inputPath, Double(range.lowerBound) / rate, Double(count) / rate) : nil)
+        do {
+            try FFmpeg.encode(frames: work.styledFolder, count: count, frameRate: input.frameRate, output: outputPath,
+                              audio: input.hasAudio ? (inputPath, Double(range.lowerBound) / rate, Double(count) / rate) : nil)
+        } catch {
+            guard stop.isRaised else { throw error }
+            return VideoResult(stop: .cancelled, frames: count, framesDone: count, reports: reports, warpingError: consistency,
+                               seconds: elapsed(), workFolder: work.path)
+        }
         if !options.keepWorkFolder { try? FileManager.default.removeItem(atPath: work.path) }
-        return VideoResult(stop: .completed, frames: count, framesDone: count, reports: reports, warpingError: error,
+        return VideoResult(stop: .completed, frames: count, framesDone: count, reports: reports, warpingError: consistency,
                            seconds: elapsed(), workFolder: work.path)
     }
 
