@@ -33,9 +33,10 @@ enum LayerGuide {
     /// - `.eroded`: through every operation up to the layer, a 3x3 convolution becomes a 3x3
     ///   minimum (over the neighbours inside the image) and a 2x2 pooling a 2x2 minimum, so a
     ///   unit's weight is the smallest guide value its receptive field sees. When that leaves
-    ///   the guide all zero (a small region at a deep layer) the downsampled guide is used.
+    ///   the guide all zero (a small region at a deep layer) the result is all zero (the region
+    ///   has no term at that layer), or with `fallback` the downsampled guide.
     static func atLayer(_ guide: [Float], size: (h: Int, w: Int), layer: String, to: (h: Int, w: Int),
-                        mode: SpatialControl.GuideMode) -> [Float] {
+                        mode: SpatialControl.GuideMode, fallback: Bool = false) -> [Float] {
         let down = resized(guide, from: size, to: to)
         guard mode == .eroded, let target = try? VGG19Layer(name: layer) else { return down }
         var g = guide, h = size.h, w = size.w
@@ -47,7 +48,7 @@ enum LayerGuide {
             }
         }
         if (h, w) != to { g = resized(g, from: (h, w), to: to) }
-        return g.contains(where: { $0 > 0 }) ? g : down
+        return fallback && !g.contains(where: { $0 > 0 }) ? down : g
     }
 
     enum Operation { case conv, pool }

@@ -50,7 +50,8 @@ final class GuidedStyleTerm {
                         guard let region else { return try GramMatrix(features: data, channels: n, layout: layout) }
                         let size = (h: image.shape[1], w: image.shape[2])
                         let atImage = LayerGuide.resized(region.data, from: (region.shape[1], region.shape[2]), to: size)
-                        let guide = LayerGuide.atLayer(atImage, size: size, layer: layers[k].name, to: (h, w), mode: guides.mode)
+                        let guide = LayerGuide.atLayer(atImage, size: size, layer: layers[k].name, to: (h, w), mode: guides.mode,
+                                                            fallback: true)
                         return try GuidedStyleLoss.gram(features: data, channels: n, layout: layout, guide: CompactGuide(guide),
                                                         workspace: try GuidedStyleWorkspace(channels: n))
                     }

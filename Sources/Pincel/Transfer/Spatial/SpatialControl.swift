@@ -23,8 +23,9 @@ public struct SpatialControl: Sendable, Equatable {
         case downsampled
         /// Propagate the guide through the network's 3x3 convolutions and 2x2 poolings as a
         /// minimum (an erosion): a unit keeps a region's weight only as far as its whole
-        /// receptive field lies in the region. Where a region erodes away completely at a deep
-        /// layer, that layer uses the downsampled guide instead.
+        /// receptive field lies in the region. A region that erodes away completely at a deep
+        /// layer (small regions, small images) has no style term there; a painting's region
+        /// that does uses its downsampled guide for its statistics.
         case eroded
     }
 
