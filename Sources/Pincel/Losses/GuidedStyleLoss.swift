@@ -24,9 +24,9 @@ struct CompactGuide {
     }
 }
 
-/// Scratch for ``GuidedStyleLoss``: the guided features of the region's rows, their product
-/// with `G − A`, and the `N × N` Gram and difference. Grows to the largest region it meets,
-/// then allocates nothing.
+/// Scratch for ``GuidedStyleLoss``: the guided features of a chunk of the region's rows, their
+/// product with `G − A`, and the `N × N` Gram and difference. The chunks hold at most
+/// `chunkValues` floats each (4 MiB by default), so the scratch does not grow with the image.
 final class GuidedStyleWorkspace {
     let channels: Int
     var gram: [Float]
@@ -34,19 +34,44 @@ final class GuidedStyleWorkspace {
     var gathered: [Float] = []
     var product: [Float] = []
 
-    init(channels: Int) throws {
+    init(channels: Int, chunkValues: Int = 1 << 20) throws {
         guard channels > 0 else { throw LossError.invalidArgument("a style workspace needs at least one channel") }
         self.channels = channels
+        self.chunkValues = max(1, chunkValues)
         gram = [Float](repeating: 0, count: channels * channels)
         difference = gram
     }
 
+    /// Floats per chunk buffer.
+    let chunkValues: Int
+    /// Rows per chunk.
+    var chunkRows: Int { max(1, chunkValues / channels) }
+
     func reserve(rows: Int) {
-        let count = rows * channels
+        let count = min(rows, chunkRows) * channels
         if gathered.count < count {
             gathered = [Float](repeating: 0, count: count)
             product = gathered
         }
+    }
+
+    /// Writes `g ∘ F` of the guide's rows `rows` into ``gathered`` (row-major, `N` per row).
+    func gather(_ features: UnsafeBufferPointer<Float>, guide: CompactGuide, rows: Range<Int>, layout: FeatureLayout) {
+        let n = channels, m = guide.positions
+        gathered.withUnsafeMutableBufferPointer { a in
+            for r in rows {
+                let p = guide.indices[r], g = guide.weights[r], o = (r - rows.lowerBound) * n
+                switch layout {
+                case .channelsLast: for c in 0..<n { a[o + c] = g * features[p * n + c] }
+                case .channelsFirst: for c in 0..<n { a[o + c] = g * features[c * m + p] }
+                }
+            }
+        }
+    }
+
+    /// The guide's rows in chunks of at most ``chunkRows``.
+    func chunks(_ guide: CompactGuide) -> [Range<Int>] {
+        stride(from: 0, to: guide.indices.count, by: chunkRows).map { $0..<min($0 + chunkRows, guide.indices.count) }
     }
 }
 
@@ -80,24 +105,21 @@ enum GuidedStyleLoss {
         let k = guide.indices.count
         guard k > 0, guide.sumSquares > 0 else { return false }
         workspace.reserve(rows: k)
-        let m = guide.positions
-        workspace.gathered.withUnsafeMutableBufferPointer { a in
-            for (r, p) in guide.indices.enumerated() {
-                let g = guide.weights[r]
-                switch layout {
-                case .channelsLast: for c in 0..<n { a[r * n + c] = g * features[p * n + c] }
-                case .channelsFirst: for c in 0..<n { a[r * n + c] = g * features[c * m + p] }
+        let scale = Float(1 / (Double(n) * guide.sumSquares))
+        for (index, rows) in workspace.chunks(guide).enumerated() {
+            workspace.gather(features, guide: guide, rows: rows, layout: layout)
+            try workspace.gathered.withUnsafeBufferPointer { a in
+                try workspace.gram.withUnsafeMutableBufferPointer { g in
+                    guard let ap = a.baseAddress, let gp = g.baseAddress else {
+                        throw LossError.invalidArgument("the guided Gram buffers have no storage")
+                    }
+                    try sgemm(transposeA: true, transposeB: false, m: n, n: n, k: rows.count, alpha: scale, a: ap, lda: n,
+                              b: ap, ldb: n, beta: index == 0 ? 0 : 1, c: gp, ldc: n)
                 }
             }
         }
-        let scale = Float(1 / (Double(n) * guide.sumSquares))
-        try workspace.gathered.withUnsafeBufferPointer { a in
-            try workspace.gram.withUnsafeMutableBufferPointer { g in
-                guard let ap = a.baseAddress, let gp = g.baseAddress else {
-                    throw LossError.invalidArgument("the guided Gram buffers have no storage")
-                }
-                try sgemm(transposeA: true, transposeB: false, m: n, n: n, k: k, alpha: scale, a: ap, lda: n,
-                          b: ap, ldb: n, beta: 0, c: gp, ldc: n)
+        workspace.gram.withUnsafeMutableBufferPointer { g in
+            if let gp = g.baseAddress {
                 for i in 0..<n {
                     for j in (i + 1)..<n {
                         let mean = 0.5 * (gp[i * n + j] + gp[j * n + i])
@@ -120,32 +142,37 @@ enum GuidedStyleLoss {
             throw LossError.sizeMismatch(what: "the guided style gradient", expected: features.count, actual: gradient.count)
         }
         guard try compute(features: features, channels: n, layout: layout, guide: guide, workspace: workspace) else { return 0 }
-        let nn = n * n, k = guide.indices.count, m = guide.positions
+        let nn = n * n, m = guide.positions
         var sum = 0.0
         for i in 0..<nn {
             let d = workspace.gram[i] - target.values[i]
             workspace.difference[i] = d
             sum += Double(d) * Double(d)
         }
-        try workspace.gathered.withUnsafeBufferPointer { a in
-            try workspace.difference.withUnsafeBufferPointer { d in
-                try workspace.product.withUnsafeMutableBufferPointer { b in
-                    guard let ap = a.baseAddress, let dp = d.baseAddress, let bp = b.baseAddress else {
-                        throw LossError.invalidArgument("the guided gradient buffers have no storage")
+        let alpha = Float(Double(layerWeight) * 4 / (Double(n) * Double(n) * Double(n) * Double(m)))
+        let chunks = workspace.chunks(guide)
+        for rows in chunks {
+            // The last chunk's rows are still gathered after the Gram pass.
+            if chunks.count > 1 { workspace.gather(features, guide: guide, rows: rows, layout: layout) }
+            try workspace.gathered.withUnsafeBufferPointer { a in
+                try workspace.difference.withUnsafeBufferPointer { d in
+                    try workspace.product.withUnsafeMutableBufferPointer { b in
+                        guard let ap = a.baseAddress, let dp = d.baseAddress, let bp = b.baseAddress else {
+                            throw LossError.invalidArgument("the guided gradient buffers have no storage")
+                        }
+                        // B = (g ∘ F) (G − A), rows × N (G − A is symmetric).
+                        try sgemm(transposeA: false, transposeB: false, m: rows.count, n: n, k: n, alpha: 1, a: ap, lda: n,
+                                  b: dp, ldb: n, beta: 0, c: bp, ldc: n)
                     }
-                    // B = (g ∘ F) (G − A), K × N (G − A is symmetric).
-                    try sgemm(transposeA: false, transposeB: false, m: k, n: n, k: n, alpha: 1, a: ap, lda: n,
-                              b: dp, ldb: n, beta: 0, c: bp, ldc: n)
                 }
             }
-        }
-        let alpha = Float(Double(layerWeight) * 4 / (Double(n) * Double(n) * Double(n) * Double(m)))
-        workspace.product.withUnsafeBufferPointer { b in
-            for (r, p) in guide.indices.enumerated() {
-                let s = alpha * guide.weights[r]
-                switch layout {
-                case .channelsLast: for c in 0..<n { gradient[p * n + c] += s * b[r * n + c] }
-                case .channelsFirst: for c in 0..<n { gradient[c * m + p] += s * b[r * n + c] }
+            workspace.product.withUnsafeBufferPointer { b in
+                for r in rows {
+                    let p = guide.indices[r], s = alpha * guide.weights[r], o = (r - rows.lowerBound) * n
+                    switch layout {
+                    case .channelsLast: for c in 0..<n { gradient[p * n + c] += s * b[o + c] }
+                    case .channelsFirst: for c in 0..<n { gradient[c * m + p] += s * b[o + c] }
+                    }
                 }
             }
         }

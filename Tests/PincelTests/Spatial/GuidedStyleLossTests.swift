@@ -37,8 +37,10 @@ struct GuidedStyleLossTests {
         return out
     }
 
-    @Test(arguments: FeatureLayout.allCases)
-    func lossAndGradientMatchTheNaiveDefinition(layout: FeatureLayout) throws {
+    /// Both layouts, with the default chunks (one) and with chunks of 2 rows (many, and a last
+    /// one shorter).
+    @Test(arguments: FeatureLayout.allCases, [1 << 20, 10])
+    func lossAndGradientMatchTheNaiveDefinition(layout: FeatureLayout, chunkValues: Int) throws {
         var rng = TestRNG(seed: 7)
         let n = 5, h = 4, w = 6, m = h * w
         let f: [[Double]] = (0..<n).map { _ in (0..<m).map { _ in max(0, rng.uniform(-1, 3)) } }
@@ -54,7 +56,7 @@ struct GuidedStyleLossTests {
         let compact = CompactGuide(guide.map { Float($0) })
         let features = Self.flatten(f, layout: layout)
         var gradient = [Float](repeating: 0.25, count: features.count)  // the loss adds into it
-        let workspace = try GuidedStyleWorkspace(channels: n)
+        let workspace = try GuidedStyleWorkspace(channels: n, chunkValues: chunkValues)
         let loss = try features.withUnsafeBufferPointer { fp in
             try gradient.withUnsafeMutableBufferPointer { gp in
                 try GuidedStyleLoss.evaluate(features: fp, target: target, guide: compact, layerWeight: Float(weight),
