@@ -1,8 +1,9 @@
 /// A guide at one layer's resolution, kept as the positions where it is above 0 and their
 /// weights, so the guided products run over the region's rows only.
 struct CompactGuide {
-    /// Positions `p` (row-major over the layer's `h × w`) with `g_p > 0`.
-    let indices: [Int]
+    /// Positions `p` (row-major over the layer's `h × w`) with `g_p > 0` (32 bits: an image has
+    /// at most ``TransferLimits/maxPixels`` pixels).
+    let indices: [Int32]
     /// `g_p` for each of ``indices``.
     let weights: [Float]
     /// `S = Σ g_p²`.
@@ -11,9 +12,9 @@ struct CompactGuide {
     let positions: Int
 
     init(_ guide: [Float]) {
-        var indices: [Int] = [], weights: [Float] = [], s = 0.0
+        var indices: [Int32] = [], weights: [Float] = [], s = 0.0
         for (p, g) in guide.enumerated() where g > 0 && g.isFinite {
-            indices.append(p)
+            indices.append(Int32(truncatingIfNeeded: p))
             weights.append(g)
             s += Double(g) * Double(g)
         }
@@ -60,7 +61,7 @@ final class GuidedStyleWorkspace {
         let n = channels, m = guide.positions
         gathered.withUnsafeMutableBufferPointer { a in
             for r in rows {
-                let p = guide.indices[r], g = guide.weights[r], o = (r - rows.lowerBound) * n
+                let p = Int(guide.indices[r]), g = guide.weights[r], o = (r - rows.lowerBound) * n
                 switch layout {
                 case .channelsLast: for c in 0..<n { a[o + c] = g * features[p * n + c] }
                 case .channelsFirst: for c in 0..<n { a[o + c] = g * features[c * m + p] }
@@ -168,7 +169,7 @@ enum GuidedStyleLoss {
             }
             workspace.product.withUnsafeBufferPointer { b in
                 for r in rows {
-                    let p = guide.indices[r], s = alpha * guide.weights[r], o = (r - rows.lowerBound) * n
+                    let p = Int(guide.indices[r]), s = alpha * guide.weights[r], o = (r - rows.lowerBound) * n
                     switch layout {
                     case .channelsLast: for c in 0..<n { gradient[p * n + c] += s * b[o + c] }
                     case .channelsFirst: for c in 0..<n { gradient[c * m + p] += s * b[o + c] }

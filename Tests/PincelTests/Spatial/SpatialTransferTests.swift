@@ -95,6 +95,27 @@ struct SpatialTransferTests {
         }
     }
 
+    /// Two scales and luminance-only optimisation (one channel): still exact outside the mask.
+    @Test func theChangeMaskIsExactWithScalesAndLuminance() async throws {
+        var r = Self.request(width: 64, height: 48, iterations: 6)
+        r.options.scales = 2
+        r.options.colors = .luminance
+        r.spatial.mask = Self.mask(width: 64, height: 48) { x, _ in x >= 32 ? 255 : 0 }
+        let result = try await StyleTransfer(r, weights: Self.weights).run()
+        guard case .pixels(let content) = r.content else { return }
+        var changed = false
+        for c in 0..<3 {
+            for y in 0..<48 {
+                for x in 0..<64 {
+                    let i = (c * 48 + y) * 64 + x
+                    if x < 32 { #expect(result.image.data[i] == content.data[i], "pixel \(x),\(y) changed") }
+                    else if abs(result.image.data[i] - content.data[i]) > 1 { changed = true }
+                }
+            }
+        }
+        #expect(changed)
+    }
+
     /// One all-white mask is the unmasked style term (same targets, same loss to float precision).
     @Test func anAllWhiteMaskIsThePlainObjective() throws {
         let content = StyleTransferAPITests.picture(width: 40, height: 32, phase: 0)

@@ -35,7 +35,10 @@ struct LoadedSpatial {
         }
         regions = try spatial.styleRegions.enumerated().map { i, source in
             guard let source else { return nil }
-            let style = styles[min(i, styles.count - 1)]
+            guard i < styles.count else {
+                throw TransferError.invalidSetting(.styleRegions, "has \(spatial.styleRegions.count) entries for \(styles.count) styles; give one per style")
+            }
+            let style = styles[i]
             let values = try Self.load(source, width: style.shape[2], height: style.shape[1], maxPixels: maxPixels,
                                        setting: .styleRegions, index: i)
             return Tensor(shape: [1, style.shape[1], style.shape[2]], data: values)
