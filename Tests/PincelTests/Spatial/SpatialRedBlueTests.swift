@@ -22,6 +22,41 @@ struct SpatialRedBlueTests {
         return .pixels(Tensor(shape: [3, size, size], data: data))
     }
 
+    /// A painting whose left half is red and right half blue: `--style-region` picks the half
+    /// whose colour the whole result takes.
+    @Test(arguments: [true, false])
+    func aRegionPicksThePartOfThePainting(leftHalf: Bool) async throws {
+        let weights = try VGG19Weights.load(contentsOf: WeightsLocator.resolve(explicit: nil))
+        let astronaut = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Examples/astronaut.png").path
+        let side = 64
+        var painting = [Float](repeating: 0, count: 3 * side * side)
+        for y in 0..<side {
+            for x in 0..<side {
+                let (r, b): (Float, Float) = x < side / 2 ? (220, 30) : (30, 220)
+                painting[y * side + x] = r
+                painting[side * side + y * side + x] = 30
+                painting[2 * side * side + y * side + x] = b
+            }
+        }
+        var options = TransferOptions()
+        options.size = 64
+        options.iterations = 25
+        options.scales = 1
+        options.seed = 1
+        options.initial = .content
+        options.convergenceTolerance = 0
+        options.styleLayers = ["relu1_1", "relu2_1", "relu3_1"].map { WeightedLayer(name: $0) }
+        var request = TransferRequest(content: .file(astronaut), styles: [.pixels(Tensor(shape: [3, side, side], data: painting))],
+                                      options: options)
+        request.spatial = SpatialControl(styleRegions: [Self.half(left: leftHalf, size: side)])
+        let image = try await StyleTransfer(request, weights: weights).run().image
+        let hw = image.shape[1] * image.shape[2]
+        let red = image.data[0..<hw].reduce(0, +) / Float(hw), blue = image.data[(2 * hw)...].reduce(0, +) / Float(hw)
+        if leftHalf { #expect(red - blue > 60, "region = red half: R \(red) B \(blue)") }
+        else { #expect(blue - red > 60, "region = blue half: R \(red) B \(blue)") }
+    }
+
     @Test func leftRedRightBlue() async throws {
         let weights = try VGG19Weights.load(contentsOf: WeightsLocator.resolve(explicit: nil))
         let astronaut = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
