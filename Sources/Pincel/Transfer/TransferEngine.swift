@@ -203,7 +203,8 @@ enum TransferEngine {
                 _ = try objective.evaluate(x, gradient: &scratch)
             }
         } catch OptimizerError.nonFiniteValue(let k, _) {
-            throw ScaleFailure(iteration: k, lastImage: displayable(x, content: content, colors: options.colors))
+            throw ScaleFailure(iteration: k, lastImage: displayable(masked?.blend.compose(x) ?? x, content: content,
+                                                                     colors: options.colors))
         }
         let terms = objective.terms
         var quantizedTerms = terms
