@@ -68,7 +68,8 @@ enum FFmpeg {
         let ffprobe = try locate("ffprobe")
         let (status, data, lastError) = try run(ffprobe, [
             "-v", "error", "-count_packets",
-            "-show_entries", "stream=codec_type,codec_name,width,height,r_frame_rate,avg_frame_rate,nb_read_packets",
+            "-show_entries", "stream=codec_type,codec_name,width,height,r_frame_rate,avg_frame_rate,nb_read_packets"
+                + ":stream_side_data=rotation:stream_tags=rotate",
             "-of", "json", "file:" + path,
         ])
         guard status == 0 else {
@@ -87,7 +88,10 @@ enum FFmpeg {
             var r_frame_rate: String?
             var avg_frame_rate: String?
             var nb_read_packets: String?
+            var side_data_list: [SideData]?
+            var tags: [String: String]?
         }
+        struct SideData: Decodable { var rotation: Double? }
         struct Output: Decodable { var streams: [Stream]? }
         guard let output = try? JSONDecoder().decode(Output.self, from: data) else {
             throw VideoError.unreadableInput(path: path, reason: "ffprobe's answer was not readable")
@@ -96,9 +100,15 @@ enum FFmpeg {
         guard let video = streams.first(where: { $0.codec_type == "video" }) else {
             throw VideoError.unreadableInput(path: path, reason: "it holds no video stream")
         }
-        guard let w = video.width, let h = video.height, w > 0, h > 0, w <= 16384, h <= 16384 else {
+        guard let storedWidth = video.width, let storedHeight = video.height, storedWidth > 0, storedHeight > 0,
+              storedWidth <= 16384, storedHeight <= 16384 else {
             throw VideoError.unreadableInput(path: path, reason: "its video stream has no usable frame size")
         }
+        // A phone video stored landscape with a display rotation of ±90°: ffmpeg turns its frames
+        // upright when decoding, so the frames are `h` x `w`.
+        let rotation = video.side_data_list?.compactMap(\.rotation).first ?? video.tags?["rotate"].flatMap(Double.init) ?? 0
+        let quarterTurns = rotation.isFinite && abs(rotation) < 1e6 ? Int((rotation / 90).rounded()) & 3 : 0
+        let (w, h) = quarterTurns % 2 == 1 ? (storedHeight, storedWidth) : (storedWidth, storedHeight)
         let frames = Int(video.nb_read_packets ?? "") ?? 0
         guard frames > 0 else { throw VideoError.unreadableInput(path: path, reason: "its video stream holds no frames") }
         let rate = [video.avg_frame_rate, video.r_frame_rate].compactMap { $0 }.first(where: { rateValue($0) != nil })

@@ -42,6 +42,28 @@ func probeStreams(_ path: String) throws -> FFmpeg.Probe { try FFmpeg.probe(path
         #expect(FFmpeg.rateValue(p.frameRate) == 12)
     }
 
+    @Test func aPhoneVideoRotatedByItsDisplayMatrixIsUpright() throws {
+        let folder = try ScratchFolder.make()
+        let clip = try Self.makeClip(in: folder)
+        let rotated = folder.appendingPathComponent("portrait.mp4").path
+        try runFFmpeg(["-i", clip, "-c", "copy", "-metadata:s:v", "rotate=90", rotated])
+        let p = try FFmpeg.probe(rotated)
+        #expect(p.width == 48 && p.height == 64, "ffmpeg decodes it upright, \(p.width)x\(p.height) was reported")
+        let frames = folder.appendingPathComponent("frames").path
+        try FileManager.default.createDirectory(atPath: frames, withIntermediateDirectories: true)
+        #expect(try FFmpeg.decode(rotated, range: 0..<2, width: p.width, height: p.height, into: frames) == 2)
+        let first = try ImageIO.load(frames + "/000000.png")
+        #expect(first.shape == [3, 64, 48])
+        // Tags that are not a number (or not finite) are ignored rather than trusted.
+        for tag in ["inf", "nan", "1e300", "banana"] {
+            let text = #"{"streams":[{"codec_type":"video","width":64,"height":48,"r_frame_rate":"12/1","nb_read_packets":"8","tags":{"rotate":"\#(tag)"}}]}"#
+            let q = try FFmpeg.parseProbe(Data(text.utf8), path: "t.mp4")
+            #expect(q.width == 64 && q.height == 48, "rotate=\(tag)")
+        }
+        let minus = #"{"streams":[{"codec_type":"video","width":64,"height":48,"r_frame_rate":"12/1","nb_read_packets":"8","side_data_list":[{"rotation":-90}]}]}"#
+        #expect(try FFmpeg.parseProbe(Data(minus.utf8), path: "t.mp4").width == 48)
+    }
+
     @Test func rateAndProbeParsing() throws {
         #expect(FFmpeg.rateValue("30000/1001").map { abs($0 - 29.97) < 0.01 } == true)
         #expect(FFmpeg.rateValue("0/0") == nil)
