@@ -47,10 +47,20 @@ enum SpatialFlags {
     }
 }
 
-extension TransferCommand {
-    /// The library's spatial control from the flags, each mask paired with its `--style` by
-    /// position on the command line.
-    func spatialControl() throws -> SpatialControl {
+/// The spatial-control flags, shared by `pincel transfer` and `pincel video`.
+struct SpatialOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(SpatialFlags.styleMaskHelp)) var styleMask: [String] = []
+    @Option(help: ArgumentHelp(SpatialFlags.styleRegionHelp)) var styleRegion: [String] = []
+    @Option(help: ArgumentHelp(SpatialFlags.maskHelp)) var mask: String?
+    @Option(help: ArgumentHelp(SpatialFlags.featherHelp)) var maskFeather: Int?
+    @Option(help: ArgumentHelp(SpatialFlags.guideHelp)) var guide: SpatialControl.GuideMode = .downsampled
+
+    /// Whether any mask or region was given.
+    var isEmpty: Bool { styleMask.isEmpty && styleRegion.isEmpty && mask == nil }
+
+    /// The library's spatial control from the flags, each mask paired with its `--style`
+    /// (`style`, as parsed) by position on the command line.
+    func spatialControl(style: [String]) throws -> SpatialControl {
         var control = SpatialControl(mask: mask.map { .file($0) }, guideMode: guide, featherPixels: maskFeather)
         if let maskFeather { try bounded(maskFeather, 0...TransferLimits.size.upperBound, flag: "--mask-feather") }
         guard !styleMask.isEmpty || !styleRegion.isEmpty else { return control }
@@ -75,7 +85,7 @@ extension TransferCommand {
 
     /// Decodes every mask once (at its own size) before any work, so an unreadable or black
     /// mask fails at once: exit 1 for a file that is no image, 64 for one that selects nothing.
-    func checkMaskImages() throws {
+    func checkMaskImages(maxPixels: Int) throws {
         for (flag, path) in spatialFiles {
             let pixels: Tensor
             do {

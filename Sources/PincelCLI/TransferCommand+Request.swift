@@ -26,7 +26,7 @@ extension TransferCommand {
         o.scales = scales
         o.scaleIterations = try parsedScaleIterations()
         var request = TransferRequest(content: .file(content), styles: style.map { .file($0) }, options: o)
-        request.spatial = try spatialControl()
+        request.spatial = try spatial.spatialControl(style: style)
         try validatingSettings { try request.validate() }
         return request
     }

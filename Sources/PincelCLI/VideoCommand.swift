@@ -17,6 +17,7 @@ struct VideoCommand: AsyncParsableCommand {
     @Option(help: "The video (mp4, webm, mov, mkv, GIF…) or a folder of numbered frames.") var input: String
     @Option(help: "Where to write the video (.mp4, .mov, .mkv, .webm or .gif).") var output: String
     @OptionGroup var frame: FrameTransferOptions
+    @OptionGroup(title: "Spatial control (still masks, the same for every frame)") var spatial: SpatialOptions
     @Option(help: "Weight of the temporal loss (0: only the warm start ties frames together).") var temporalWeight: Float = 1e3
     @Option(help: "Long-term temporal terms: offsets of earlier frames, e.g. 2,4 (Ruder et al.'s long-term loss; default: the previous frame only).")
     var longTerm: String?
@@ -83,8 +84,9 @@ struct VideoCommand: AsyncParsableCommand {
         if let longTerm {
             options.longTermFrames = try parsedList(longTerm, flag: "--long-term", expected: "frame offsets 2…64") { Int($0) }
         }
-        let request = VideoRequest(input: input, styles: frame.style.map { .file($0) }, output: output,
+        var request = VideoRequest(input: input, styles: frame.style.map { .file($0) }, output: output,
                                    workFolder: workDir, options: options)
+        request.spatial = try spatial.spatialControl(style: frame.style)
         do { try validatingSettings { try options.validate(styleCount: request.styles.count) } } catch let error as VideoError {
             throw ValidationError.oneLine(Self.flagNames(error.description))
         }
@@ -98,6 +100,8 @@ struct VideoCommand: AsyncParsableCommand {
                 throw VideoCommandError("cannot read the style image \(path)")
             }
         }
+        try InputPreflight.check(spatial.spatialFiles)
+        try spatial.checkMaskImages(maxPixels: options.transfer.maxPixels)
         // Memory: one frame's transfer at a time; a square frame is the worst case for --size.
         if let styleFiles = try? frame.style.map({ try ImageIO.imageInfo($0) }) {
             try MemoryCheck.require(size: frame.size, sizes: OptionBounds.size) { side in

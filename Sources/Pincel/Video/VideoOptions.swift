@@ -76,6 +76,10 @@ public struct VideoRequest: Sendable {
     public var workFolder: String?
     /// The settings.
     public var options: VideoOptions
+    /// Style masks, style regions and the change mask (``SpatialControl``), the same still masks
+    /// for every frame (resized to the frames' size): for a camera that does not move. Empty by
+    /// default.
+    public var spatial = SpatialControl()
 
     /// A request; ``workFolder`` `nil` puts the work folder next to the output.
     public init(input: String, styles: [ImageSource], output: String, workFolder: String? = nil,

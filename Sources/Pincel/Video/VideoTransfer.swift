@@ -28,6 +28,7 @@ public struct VideoTransfer: Sendable {
     /// - Throws: ``TransferError`` or ``VideoError`` for the first bad setting.
     public init(_ request: VideoRequest, weights: VGG19Weights) throws {
         try request.options.validate(styleCount: request.styles.count)
+        try request.spatial.validate(styleCount: request.styles.count, styleBlend: request.options.transfer.styleBlend)
         guard FFmpeg.outputFormat(request.output) != nil else { throw VideoError.unsupportedOutput(path: request.output) }
         self.request = request
         self.weights = weights
@@ -146,8 +147,9 @@ public struct VideoTransfer: Sendable {
             case .pixels(let t): return "pixels \(t.shape) \(Self.hash(t.data.map { String($0.bitPattern, radix: 16) }.joined()))"
             }
         }
-        return ["input \(input) \(bytes) \(modified)", "frames \(range.lowerBound)..<\(range.upperBound)",
-                "styles \(styles.joined(separator: ", "))", "settings \(Self.hash(String(reflecting: options)))"]
+        let masks = request.spatial.isEmpty ? [] : ["masks \(Self.hash(String(reflecting: request.spatial)))"]
+        return (["input \(input) \(bytes) \(modified)", "frames \(range.lowerBound)..<\(range.upperBound)",
+                 "styles \(styles.joined(separator: ", "))", "settings \(Self.hash(String(reflecting: options)))"] + masks)
             .joined(separator: "\n")
     }
 
@@ -175,6 +177,9 @@ public struct VideoTransfer: Sendable {
         let (w, h) = Self.frameSize(width: input.width, height: input.height, size: options.transfer.size)
         let styleSide = LoadedImages.styleSide(size: max(w, h), styleScale: options.transfer.styleScale)
         let styles = try request.styles.map { try $0.load(longerSide: styleSide, maxPixels: options.transfer.maxPixels, setting: .styles) }
+        // The masks, once, at the frames' size (only the shape of the content is read).
+        let spatial = try LoadedSpatial(request.spatial, content: Tensor(zeros: [3, h, w]),
+                                        styles: styles, maxPixels: options.transfer.maxPixels)
 
         let work = VideoWorkFolder(path: Self.absolute(request.resolvedWorkFolder))
         let seed = try work.open(fingerprint: fingerprint(input: inputPath, range: range),
@@ -254,7 +259,7 @@ public struct VideoTransfer: Sendable {
             }
             let eta = remaining(after: i - 1)
             let result = try TransferEngine.run(content: photo, styles: styles, weights: weights, options: transfer,
-                                                initialImage: initialImage, pixelTerm: term) { p, _ in
+                                                initialImage: initialImage, spatial: spatial, pixelTerm: term) { p, _ in
                 onEvent(.progress(VideoProgress(frame: i, frames: count, transfer: p, elapsed: elapsed(), remaining: eta)))
                 return !stop.isRaised
             }

@@ -157,6 +157,43 @@ func probeStreams(_ path: String) throws -> FFmpeg.Probe { try FFmpeg.probe(path
         #expect(!FileManager.default.fileExists(atPath: output + ".pincel-work"), "the work folder is removed")
     }
 
+    /// Still masks apply to every frame: outside a change mask every finished frame is the
+    /// decoded photo frame, exactly; a bad mask is refused before any work.
+    @Test func aChangeMaskKeepsEveryFrameOutsideItExactly() async throws {
+        let folder = try ScratchFolder.make()
+        let clip = try Self.makeClip(in: folder)
+        let output = folder.appendingPathComponent("out.gif").path
+        var options = Self.options()
+        options.frames = 0..<3
+        options.keepWorkFolder = true
+        var mask = Tensor(zeros: [3, 48, 64])
+        for c in 0..<3 { for y in 0..<48 { for x in 0..<32 { mask.data[(c * 48 + y) * 64 + x] = 255 } } }
+        var request = VideoRequest(input: clip, styles: [Self.style], output: output, options: options)
+        request.spatial = SpatialControl(mask: .pixels(mask))
+        let result = try await VideoTransfer(request, weights: randomVGG19Weights(seed: 2)).run()
+        #expect(result.stop == .completed && result.frames == 3)
+        let work = VideoWorkFolder(path: request.resolvedWorkFolder)
+        for i in 0..<3 {
+            let photo = try ImageIO.load(work.frame(i)), styled = try ImageIO.load(work.styled(i))
+            var outside = 0, changedInside = 0
+            for c in 0..<3 {
+                for y in 0..<48 {
+                    for x in 0..<64 {
+                        let k = (c * 48 + y) * 64 + x
+                        if x >= 32 { if styled.data[k] != photo.data[k] { outside += 1 } } else if x < 24, styled.data[k] != photo.data[k] { changedInside += 1 }
+                    }
+                }
+            }
+            #expect(outside == 0, "frame \(i): \(outside) values outside the mask differ from the photo")
+            #expect(changedInside > 0, "frame \(i): nothing changed inside the mask")
+        }
+        // A mask that selects nothing: refused before any frame is decoded.
+        var black = VideoRequest(input: clip, styles: [Self.style], output: folder.appendingPathComponent("b.mp4").path, options: Self.options())
+        black.spatial = SpatialControl(mask: .pixels(Tensor(zeros: [3, 8, 8])))
+        await #expect(throws: TransferError.self) { _ = try await VideoTransfer(black, weights: randomVGG19Weights(seed: 2)).run() }
+        #expect(!FileManager.default.fileExists(atPath: black.resolvedWorkFolder + "/frames/000000.png"))
+    }
+
     /// A cancelled run keeps its finished frames; the rerun continues after them and does
     /// not redo them. A frame range and a folder of frames as input, GIF output.
     @Test func resumeAfterCancellationDoesNotRedoFinishedFrames() async throws {
