@@ -10,7 +10,8 @@ struct PincelCommand: AsyncParsableCommand {
         usage: RootHelp.usage + "\npincel <subcommand> [options]",
         discussion: exitCodes,
         version: PincelInfo.version,
-        subcommands: [TransferCommand.self, BenchCommand.self, ReconstructCommand.self, SheetCommand.self, EvaluateCommand.self],
+        subcommands: [TransferCommand.self, BenchCommand.self, ReconstructCommand.self, SheetCommand.self, EvaluateCommand.self,
+                      StudioCommand.self],
         defaultSubcommand: TransferCommand.self
     )
 
