@@ -2,8 +2,8 @@
 """End-to-end test of Pincel Studio in a real browser (headless Chromium driven by Selenium).
 
 Starts `pincel studio` on a free port with a temporary PINCEL_HOME, uploads a photo and a
-painting, starts a 64 px run and sees the preview change and the loss plot grow, stops a
-second run, downloads the first result, restarts the server and finds both in the gallery.
+painting, starts a 64 px run and sees the preview change and the loss plot grow, cancels a
+queued job, stops a running one, downloads the first result, restarts the server and finds both in the gallery.
 Screenshots go to docs/images/studio_*.png.
 
     make test-browser            # installs chromium, chromium-driver and selenium first
@@ -84,7 +84,7 @@ class Server:
 
 def browser(download_dir):
     options = Options()
-    for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1440,1000",
+    for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1440,1040",
                  "--disable-gpu", "--force-device-scale-factor=1"]:
         options.add_argument(flag)
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -112,6 +112,7 @@ def upload(driver, input_id, path):
     field.send_keys(str(path))
     name = path.name
     wait("the upload of " + name, lambda: "Uploaded " + name in driver.find_element(By.ID, "message").text)
+    driver.execute_script("arguments[0].hidden = true;", field)
 
 
 def set_value(driver, element_id, value):
@@ -152,7 +153,7 @@ def main():
 
         # Run 1: 64 px; the preview changes and the plot grows while it runs.
         set_value(driver, "size", 64)
-        set_value(driver, "iterations", 200)
+        set_value(driver, "iterations", 60)
         set_value(driver, "seed", 7)
         driver.find_element(By.ID, "start").click()
         wait("a first frame", lambda: int(driver.find_element(By.ID, "preview").get_attribute("data-frames") or 0) >= 1)
@@ -161,8 +162,16 @@ def main():
         first_points = int(driver.find_element(By.ID, "plot").get_attribute("data-points") or 0)
         wait("the preview to change", lambda: preview.get_attribute("src") != first_frame)
         wait("the plot to grow", lambda: int(driver.find_element(By.ID, "plot").get_attribute("data-points") or 0) > first_points)
+        # A second job waits in the queue (visible), then is cancelled there.
+        set_value(driver, "iterations", 5)
+        driver.find_element(By.ID, "start").click()
+        wait("the queued job", lambda: driver.find_elements(By.CSS_SELECTOR, "#queue li[data-job] button.cancel"))
+        wait("a longer curve for the screenshot", lambda: int(driver.find_element(By.ID, "plot").get_attribute("data-points") or 0) >= 12, 240)
+        driver.execute_script("window.scrollTo(0, 0)")
         driver.save_screenshot(str(SHOTS / "studio_running.png"))
         print("running: preview changed, plot grew from", first_points, "points")
+        driver.find_element(By.CSS_SELECTOR, "#queue li[data-job] button.cancel").click()
+        wait("the queued job to be cancelled", lambda: "cancelled" in gallery_states(driver).values())
         wait("run 1 to finish", lambda: "done" in gallery_states(driver).values(), 240)
 
         # Run 2: stopped while it runs; it keeps its image.
@@ -170,12 +179,12 @@ def main():
         set_value(driver, "iterations", 3000)
         set_value(driver, "seed", "")
         driver.find_element(By.ID, "start").click()
-        wait("run 2 to start", lambda: driver.find_element(By.ID, "live-title").text.startswith("Job 2")
+        wait("run 2 to start", lambda: driver.find_element(By.ID, "live-title").text.startswith("Job 3")
              and int(driver.find_element(By.ID, "preview").get_attribute("data-frames") or 0) > frames_before)
         driver.find_element(By.ID, "stop").click()
         wait("run 2 to stop", lambda: "stopped" in gallery_states(driver).values(), 60)
         states = gallery_states(driver)
-        assert sorted(states.values()) == ["done", "stopped"], states
+        assert sorted(states.values()) == ["cancelled", "done", "stopped"], states
 
         # Compare with the photo and download the first result.
         done_id = next(j for j, s in states.items() if s == "done")
@@ -197,9 +206,10 @@ def main():
         wait("the page to notice", lambda: driver.find_element(By.ID, "connection").text != "live", 30)
         server.start()
         driver.get(url)
-        wait("the gallery after the restart", lambda: sorted(gallery_states(driver).values()) == ["done", "stopped"], 30)
+        wait("the gallery after the restart", lambda: sorted(gallery_states(driver).values()) == ["cancelled", "done", "stopped"], 30)
         wait("the thumbnails", lambda: driver.execute_script(
-            "return Array.from(document.querySelectorAll('#gallery img')).every(i => i.complete && i.naturalWidth > 0)"))
+            "return Array.from(document.querySelectorAll('#gallery img[src]')).every(i => i.complete && i.naturalWidth > 0)"))
+        driver.execute_script("window.scrollTo(0, 0)")
         driver.save_screenshot(str(SHOTS / "studio_gallery.png"))
         print("after restart:", gallery_states(driver))
         print("studio browser test: OK")

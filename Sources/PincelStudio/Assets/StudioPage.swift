@@ -72,7 +72,7 @@ enum StudioPage {
   </div>
   <input type="range" id="compare-slider" min="0" max="100" value="50" aria-label="compare with the photo">
   <p id="detail-info"></p>
-  <canvas id="detail-plot" width="560" height="180"></canvas>
+  <canvas id="detail-plot" width="560" height="150"></canvas>
   <div class="detail-actions"><a id="download" class="button primary" href="#">Download PNG</a>
     <button id="rerun">Re-run with these options</button></div>
 </dialog>
@@ -117,17 +117,18 @@ button:disabled { opacity: .5; cursor: default; }
 #message.info { background: #e3f0e0; color: #234d1c; border-color: #a8cf9e; }
 .live-head { display: flex; align-items: center; gap: .5em; margin-bottom: .5em; flex-wrap: wrap; }
 .live-head button { margin-left: auto; }
-#preview { display: block; max-width: 100%; max-height: 420px; margin: 0 auto; image-rendering: auto; background: #eee; min-height: 64px; }
+#preview { display: block; width: 100%; max-width: 420px; height: auto; margin: 0 auto; background: #eee; min-height: 64px; border-radius: 4px; }
 canvas { width: 100%; height: auto; display: block; margin-top: .5em; background: #fcfbf9; border: 1px solid #eee; }
 .legend { font-size: 12px; display: flex; gap: 1em; }
 .l-total { color: #222; } .l-content { color: #2a6fb5; } .l-style { color: #b5452a; } .l-tv { color: #6b9a2f; }
-#queue { padding-left: 1.4em; } #queue li { margin: .2em 0; } #queue button { font-size: 12px; padding: .1em .5em; margin-left: .5em; }
+#queue { padding-left: 1.4em; } #queue li { margin: .2em 0; } #queue li.muted { list-style: none; margin-left: -1.4em; } #queue button { font-size: 12px; padding: .1em .5em; margin-left: .5em; }
 #gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(110px, 1fr)); gap: 8px; }
 .gallery-item { cursor: pointer; font-size: 11px; border: 1px solid var(--line); border-radius: 6px; padding: 3px; background: #fafafa; }
-.gallery-item img { width: 100%; aspect-ratio: 1; object-fit: cover; border-radius: 4px; display: block; background: #eee; }
+.gallery-item img, .gallery-item .no-image { width: 100%; aspect-ratio: 1; object-fit: cover; border-radius: 4px; display: block; background: #eee; }
+#gallery > p { grid-column: 1 / -1; }
 .gallery-item .state { font-weight: 600; } .state-done { color: #3c7a3c; } .state-failed { color: #a33; }
 .state-stopped, .state-interrupted { color: #a66b00; } .state-cancelled { color: var(--muted); }
-dialog { width: min(720px, 95vw); border: none; border-radius: 10px; padding: 1em; }
+dialog { width: min(560px, 95vw); max-height: 96vh; border: none; border-radius: 10px; padding: 1em; }
 dialog::backdrop { background: rgba(0,0,0,.5); }
 .detail-head { display: flex; justify-content: space-between; align-items: center; margin-bottom: .5em; }
 #compare { position: relative; width: 100%; line-height: 0; }
@@ -423,9 +424,9 @@ dialog::backdrop { background: rgba(0,0,0,.5); }
     for (const j of state.jobs.filter((x) => x.state !== 'queued' && x.state !== 'running')) {
       const div = document.createElement('div');
       div.className = 'gallery-item'; div.dataset.job = j.id; div.dataset.state = j.state;
-      const img = document.createElement('img');
-      if (j.hasImage) img.src = withToken('/api/jobs/' + j.id + '/image?v=' + (j.finished || 0));
-      img.alt = 'job ' + j.number;
+      const img = document.createElement(j.hasImage ? 'img' : 'div');
+      if (j.hasImage) { img.src = withToken('/api/jobs/' + j.id + '/image?v=' + (j.finished || 0)); img.alt = 'job ' + j.number; }
+      else img.className = 'no-image';
       const cap = document.createElement('div');
       const st = document.createElement('span'); st.className = 'state state-' + j.state; st.textContent = j.state;
       cap.append('#' + j.number + ' ', st, ' · ' + j.iterations + ' it');

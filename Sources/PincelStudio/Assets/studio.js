@@ -281,9 +281,9 @@
     for (const j of state.jobs.filter((x) => x.state !== 'queued' && x.state !== 'running')) {
       const div = document.createElement('div');
       div.className = 'gallery-item'; div.dataset.job = j.id; div.dataset.state = j.state;
-      const img = document.createElement('img');
-      if (j.hasImage) img.src = withToken('/api/jobs/' + j.id + '/image?v=' + (j.finished || 0));
-      img.alt = 'job ' + j.number;
+      const img = document.createElement(j.hasImage ? 'img' : 'div');
+      if (j.hasImage) { img.src = withToken('/api/jobs/' + j.id + '/image?v=' + (j.finished || 0)); img.alt = 'job ' + j.number; }
+      else img.className = 'no-image';
       const cap = document.createElement('div');
       const st = document.createElement('span'); st.className = 'state state-' + j.state; st.textContent = j.state;
       cap.append('#' + j.number + ' ', st, ' · ' + j.iterations + ' it');
