@@ -100,6 +100,16 @@ public final class Studio: Sendable {
     /// Resumes the queue and serves until SIGINT or SIGTERM. `onServerRunning` gets the port.
     public func run(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         try await resume()
-        try await makeApplication(onServerRunning: onServerRunning).runService()
+        do {
+            try await makeApplication(onServerRunning: onServerRunning).runService()
+        } catch let error as IOError {
+            let address = "\(configuration.host):\(configuration.port)"
+            switch error.errnoCode {
+            case EADDRINUSE: throw StudioError.cannotListen("cannot listen on \(address): the port is in use (choose another with --port, or 0 for any)")
+            case EADDRNOTAVAIL: throw StudioError.cannotListen("cannot listen on \(address): the address is not one of this machine's")
+            case EACCES: throw StudioError.cannotListen("cannot listen on \(address): permission denied (ports below 1024 need privileges)")
+            default: throw StudioError.cannotListen("cannot listen on \(address): \(error)")
+            }
+        }
     }
 }

@@ -28,7 +28,7 @@ enum Reply {
             case .badRequest(let m): return error(.badRequest, m)
             case .notFound(let m): return error(.notFound, m)
             case .tooLarge(let m): return error(.contentTooLarge, m)
-            case .storage(let m): return error(.internalServerError, m)
+            case .storage(let m), .cannotListen(let m): return error(.internalServerError, m)
             }
         case is DecodingError:
             return error(.badRequest, "the request is not valid JSON for this route")

@@ -8,11 +8,13 @@ public enum StudioError: Error, CustomStringConvertible, Equatable {
     case tooLarge(String)
     /// The database or a file could not be read or written (HTTP 500).
     case storage(String)
+    /// The server could not listen on its address (the port is taken, the address is not this machine's).
+    case cannotListen(String)
 
     /// The message, one line.
     public var description: String {
         switch self {
-        case .badRequest(let m), .notFound(let m), .tooLarge(let m), .storage(let m): return m
+        case .badRequest(let m), .notFound(let m), .tooLarge(let m), .storage(let m), .cannotListen(let m): return m
         }
     }
 }
