@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """End-to-end test of Pincel Studio in a real browser (headless Chromium driven by Selenium).
 
-Starts `pincel studio` on a free port with a temporary PINCEL_HOME, uploads a photo and a
-painting, starts a 64 px run and sees the preview change and the loss plot grow, cancels a
-queued job, stops a running one, downloads the first result, restarts the server and finds both in the gallery.
-Screenshots go to docs/images/studio_*.png.
+Starts `pincel studio` on a free port with a temporary PINCEL_HOME, sees a bad upload refused
+on the page, uploads a photo and a painting, starts a 64 px run and sees the preview change
+and the loss plot grow, cancels a queued job, reopens the page during a second run and sees
+it live again, stops that run, downloads the first result, restarts the server and finds the
+jobs in the gallery. Screenshots go to docs/images/studio_*.png.
 
     make test-browser            # installs chromium, chromium-driver and selenium first
     .venv-browser/bin/python Tests/Browser/studio_test.py --binary .build/release/pincel
@@ -140,6 +141,14 @@ def main():
         driver.get(url)
         wait("the live connection", lambda: driver.find_element(By.ID, "connection").text == "live")
 
+        # A file that is not an image: a clear message on the page, and the studio keeps serving.
+        field = driver.find_element(By.ID, "content-file")
+        driver.execute_script("arguments[0].hidden = false;", field)
+        field.send_keys(str(ROOT / "Examples" / "SOURCES.md"))
+        driver.execute_script("arguments[0].hidden = true;", field)
+        wait("the refusal", lambda: "Upload of SOURCES.md refused" in driver.find_element(By.ID, "message").text)
+        print("bad upload:", driver.find_element(By.ID, "message").text)
+
         # A photo and a painting, uploaded; the preselected example painting unselected.
         upload(driver, "content-file", ROOT / "Examples" / "chelsea.png")
         upload(driver, "style-file", ROOT / "Examples" / "the_scream.jpg")
@@ -181,6 +190,12 @@ def main():
         driver.find_element(By.ID, "start").click()
         wait("run 2 to start", lambda: driver.find_element(By.ID, "live-title").text.startswith("Job 3")
              and int(driver.find_element(By.ID, "preview").get_attribute("data-frames") or 0) > frames_before)
+        # Closing the page does not stop the job; reopening shows it live again.
+        driver.get("about:blank")
+        driver.get(url)
+        wait("job 3 live again", lambda: driver.find_element(By.ID, "live-title").text.startswith("Job 3")
+             and int(driver.find_element(By.ID, "plot").get_attribute("data-points") or 0) >= 1
+             and driver.find_element(By.ID, "preview").get_attribute("src"))
         driver.find_element(By.ID, "stop").click()
         wait("run 2 to stop", lambda: "stopped" in gallery_states(driver).values(), 60)
         states = gallery_states(driver)
