@@ -4,7 +4,7 @@ import Pincel
 import PincelBench
 
 /// `pincel bench`: engine speed per algorithm and precision.
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time VGG19 forward+backward (relu5_1 deep) for each engine mode.",
@@ -34,6 +34,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: RecomputeChoice.help)
     var recompute: RecomputeChoice = .auto
 
+    @Option(help: "Instead: time N transfer iterations plain and with two style masks (halves), per size, and print the ratio.")
+    var spatial: Int?
+
     func validate() throws {
         _ = try parsedModes()
         try bounded(repetitions, OptionBounds.repetitions, flag: "--repetitions")
@@ -59,7 +62,8 @@ struct BenchCommand: ParsableCommand {
     /// Writes a line to stdout at once (print is buffered when stdout is a file); never fails.
     func emit(_ line: String) { StandardOutput.write(line + "\n") }
 
-    func run() throws {
+    func run() async throws {
+        if let spatial { return try await runSpatial(iterations: spatial) }
         for size in try parsedSizes() {
             for (algorithm, precision) in try parsedModes() {
                 let options = NetworkOptions(algorithm: algorithm, precision: precision, threads: threads,

@@ -8,10 +8,12 @@ extension TransferCommand {
     func checkFiles(iterations: Int) throws {
         var images = [("--content", content)] + style.map { ("--style", $0) }
         if case .image(.file(let path)) = InitialImage(argument: self.`init`) { images.append(("--init", path)) }
+        images += spatialFiles
         try InputPreflight.check(images)
         var preflight = OutputPreflight(inputs: images + OutputPreflight.weightsFile(weights),
                                         images: [("--output", output)], log: log)
         if saveEvery > 0 { preflight.intermediates = (output, saveEvery, iterations) }
         try preflight.check()
+        try checkMaskImages()
     }
 }

@@ -12,6 +12,8 @@ extension TransferCommand {
             o.size = side
             if side != size { (o.scales, o.scaleIterations) = (1, nil) }  // the last scale decides the peak
             return try MemoryEstimate.transfer(contentFile: contentFile, styleFiles: styleFiles, options: o).total
+                + MemoryEstimate.spatialBytes(pixels: side * side, styleMasks: max(styleMask.count, styleRegion.isEmpty ? 0 : style.count),
+                                              changeMask: mask != nil)
         }
     }
 }

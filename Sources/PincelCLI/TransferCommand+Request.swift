@@ -25,7 +25,8 @@ extension TransferCommand {
         o.convergenceTolerance = tolerance
         o.scales = scales
         o.scaleIterations = try parsedScaleIterations()
-        let request = TransferRequest(content: .file(content), styles: style.map { .file($0) }, options: o)
+        var request = TransferRequest(content: .file(content), styles: style.map { .file($0) }, options: o)
+        request.spatial = try spatialControl()
         try validatingSettings { try request.validate() }
         return request
     }

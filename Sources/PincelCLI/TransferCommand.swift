@@ -25,6 +25,11 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: "Step length (L-BFGS, default 1) or learning rate (Adam, default 10).") var learningRate: Float?
     @Option(help: "Random seed (default: a new one, printed).") var seed: UInt64?
     @Option(help: "Blend weights for several styles, e.g. 0.7,0.3.") var styleBlend: String?
+    @Option(help: ArgumentHelp(SpatialFlags.styleMaskHelp)) var styleMask: [String] = []
+    @Option(help: ArgumentHelp(SpatialFlags.styleRegionHelp)) var styleRegion: [String] = []
+    @Option(help: ArgumentHelp(SpatialFlags.maskHelp)) var mask: String?
+    @Option(help: ArgumentHelp(SpatialFlags.featherHelp)) var maskFeather: Int?
+    @Option(help: ArgumentHelp(SpatialFlags.guideHelp)) var guide: SpatialControl.GuideMode = .downsampled
     @Option(help: "Style image size relative to --size.") var styleScale: Float = 1
     @Option(help: "Content layers, e.g. relu4_2 or relu4_2:1,relu5_2:0.5.") var contentLayers = "relu4_2"
     @Option(help: "Style layers with optional weights, e.g. relu1_1:0.2,relu2_1.")
@@ -125,7 +130,7 @@ struct TransferCommand: AsyncParsableCommand {
     func metadata(seed: UInt64) -> [String: String] {
         let args = CommandLine.arguments.dropFirst().map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         return ["Software": "Pincel \(PincelInfo.version)", "pincel-seed": String(seed),
-                "pincel-command": "pincel \(args)"]
+                "pincel-command": "pincel \(args)"].merging(spatialMetadata) { a, _ in a }
     }
 
     static func intermediatePath(_ output: String, iteration: Int) -> String {

@@ -26,6 +26,9 @@ extension TransferSetting {
         case .convergenceTolerance: "--tolerance"
         case .convergenceWindow: "--tolerance"
         case .initialImage: "--init"
+        case .styleMasks: "--style-mask"
+        case .styleRegions: "--style-region"
+        case .mask: "--mask"
         }
     }
 }

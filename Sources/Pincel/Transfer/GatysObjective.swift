@@ -31,6 +31,8 @@ public final class GatysObjective {
     private let network: VGG19Network
     private let content: [(tap: Int, weight: Float, target: [Float])]
     private let style: [(tap: Int, weight: Float, target: GramMatrix, workspace: StyleLayerWorkspace)]
+    /// The style term with spatial control (``SpatialControl``), instead of ``style``.
+    private let guided: GuidedStyleTerm?
     private let tvNorm: TotalVariationLoss.Norm
     private let tvWeight: Float
     private var rgb: [Float]
@@ -45,7 +47,13 @@ public final class GatysObjective {
     ///   - styles: each `[channels, h, w]`, any size; may be empty when the spec has no style
     ///     term.
     ///   - spec: the terms' layers and weights.
-    public init(network: VGG19Network, content contentImage: Tensor, styles: [Tensor], spec: ObjectiveSpec) throws {
+    public convenience init(network: VGG19Network, content contentImage: Tensor, styles: [Tensor], spec: ObjectiveSpec) throws {
+        try self.init(network: network, content: contentImage, styles: styles, spec: spec, guides: nil)
+    }
+
+    /// The objective with a guided style term when `guides` is given (``GuidedStyleTerm``).
+    init(network: VGG19Network, content contentImage: Tensor, styles: [Tensor], spec: ObjectiveSpec,
+         guides: StyleGuides?) throws {
         guard contentImage.shape.count == 3, [1, 3].contains(contentImage.shape[0]) else {
             throw VGGError.badShape(expected: [3, -1, -1], got: contentImage.shape, what: "content image")
         }
@@ -56,7 +64,7 @@ public final class GatysObjective {
         guard styleLayers.isEmpty || !styles.isEmpty else {
             throw TransferError.invalidSetting(.styles, "must hold at least one image for a style term")
         }
-        if let blend = spec.styleBlend, !styleLayers.isEmpty, blend.count != styles.count {
+        if let blend = spec.styleBlend, !styleLayers.isEmpty, guides == nil, blend.count != styles.count {
             throw TransferError.invalidSetting(.styleBlend, "has \(blend.count) weights for \(styles.count) style images; give one per style")
         }
         channels = contentImage.shape[0]
@@ -76,7 +84,11 @@ public final class GatysObjective {
         // Style targets first (each style image may have its own size).
         let styleTaps = try styleLayers.map { try tapIndex($0.name) }
         var grams: [[GramMatrix]] = Array(repeating: [], count: styleTaps.count)
-        for image in styles where !styleTaps.isEmpty {
+        guided = try guides.map {
+            try GuidedStyleTerm(network: network, styles: styles, guides: $0, layers: styleLayers, taps: styleTaps,
+                                styleWeight: spec.styleWeight)
+        }
+        for image in styles where !styleTaps.isEmpty && guides == nil {
             let features = try Self.activations(network: network, image: image, taps: styleTaps)
             for (k, f) in features.enumerated() {
                 grams[k].append(try network.withComputeThreads { try f.data.withUnsafeBufferPointer {
@@ -85,7 +97,7 @@ public final class GatysObjective {
             }
         }
         let blendWeights = spec.styleBlend ?? Array(repeating: 1, count: styles.count)
-        style = try zip(styleLayers, styleTaps).enumerated().map { k, pair in
+        style = guides != nil ? [] : try zip(styleLayers, styleTaps).enumerated().map { k, pair in
             let target = try GramMatrix.blend(grams[k], weights: blendWeights)
             return (pair.1, spec.styleWeight * pair.0.weight, target, try StyleLayerWorkspace(channels: target.channels))
         }
@@ -100,7 +112,7 @@ public final class GatysObjective {
 
 
     /// Each tap's activation, in the network's tap layout (the shape says `[C, h, w]` either way).
-    private static func activations(network: VGG19Network, image: Tensor, taps: [Int]) throws -> [Tensor] {
+    static func activations(network: VGG19Network, image: Tensor, taps: [Int]) throws -> [Tensor] {
         let rgb = image.shape[0] == 1 ? Tensor(shape: [3] + image.shape.dropFirst(), data: image.data + image.data + image.data) : image
         try rgb.data.withUnsafeBufferPointer { try network.forward(image: $0, height: rgb.shape[1], width: rgb.shape[2]) }
         return try taps.map { Tensor(shape: try network.shape(ofTap: $0), data: Array(try network.activation($0))) }
@@ -137,6 +149,7 @@ public final class GatysObjective {
                                                           layerWeight: s.weight, workspace: s.workspace, gradient: g,
                                                           layout: network.options.tapLayout)
                 }
+                if let guided { terms.style += try guided.evaluate(tap: t, network: network, gradient: g) }
             }
         }
         if channels == 1 {

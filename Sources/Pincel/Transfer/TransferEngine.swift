@@ -42,7 +42,7 @@ enum TransferEngine {
     ///     the current image as RGB at the current scale; return `false` to stop (the
     ///     current image is kept).
     static func run(content: Tensor, styles: [Tensor], weights: VGG19Weights, options: TransferOptions,
-                    initialImage: Tensor? = nil,
+                    initialImage: Tensor? = nil, spatial: LoadedSpatial? = nil,
                     progress: (TransferProgress, @escaping @Sendable () -> Tensor) -> Bool = { _, _ in true }) throws -> TransferResult {
         guard content.shape.count == 3, content.shape[0] == 3 else {
             throw VGGError.badShape(expected: [3, -1, -1], got: content.shape, what: "content image")
@@ -83,7 +83,7 @@ enum TransferEngine {
             let curvature = outcome.inverseCurvature.map { $0 * Double(start.count) / Double(x.count) }
             do {
                 outcome = try optimise(content: current, styles: scaledStyles, start: start, network: network,
-                                       options: options, iterations: step.iterations, measureQuantized: last,
+                                       options: options, spatial: spatial?.scaled(height: h, width: w), iterations: step.iterations, measureQuantized: last,
                                        inverseCurvature: curvature, clock: clock) { p, image in
                     var p = p
                     p.iteration += done
@@ -106,6 +106,7 @@ enum TransferEngine {
             image = try ImageIO.resize(image, width: width, height: height)
             image.data = image.data.map { min(max($0, 0), 255) }
         }
+        if let mask = spatial?.mask { image = MaskBlend(mask: mask, content: content.data).composite(image) }
         let stop: TransferResult.Stop = outcome.interrupted ? .cancelled : outcome.converged ? .converged : .completed
         return TransferResult(image: image, finalTerms: outcome.terms, quantizedTerms: outcome.quantized,
                               iterations: done, plannedIterations: plan.iterations, seed: options.seed ?? 0, stop: stop,
@@ -148,7 +149,8 @@ enum TransferEngine {
 
     /// One scale: builds the targets and runs the optimiser from `start`.
     static func optimise(content: Tensor, styles: [Tensor], start: [Float], network: VGG19Network,
-                         options: TransferOptions, iterations: Int, measureQuantized: Bool,
+                         options: TransferOptions, spatial: (guides: StyleGuides?, mask: [Float]?)? = nil,
+                         iterations: Int, measureQuantized: Bool,
                          inverseCurvature: Double? = nil, clock: UInt64,
                          progress: (TransferProgress, @escaping @Sendable () -> Tensor) -> Bool) throws -> ScaleOutcome {
         let (height, width) = (content.shape[1], content.shape[2])
@@ -162,7 +164,8 @@ enum TransferEngine {
             }
         }
         let objective = try GatysObjective(network: network, content: targetContent, styles: targetStyles,
-                                           spec: ObjectiveSpec(options))
+                                           spec: ObjectiveSpec(options), guides: spatial?.guides)
+        let masked = spatial?.mask.map { MaskedVariable(mask: $0, content: targetContent.data) }
         let optimizer: Optimizer = switch options.optimizer {
         case .lbfgs: try LBFGS(historySize: options.effectiveHistory(variables: start.count), learningRate: options.effectiveLearningRate,
                                bounds: options.bounded ? .pixelRange : nil, initialInverseCurvature: inverseCurvature,
@@ -180,17 +183,19 @@ enum TransferEngine {
             let tolerance = ConvergenceTolerance(windowedDecrease: options.convergenceTolerance,
                                                  window: options.convergenceWindow)
             let result = try optimizer.minimize(x: &x, evaluations: iterations, tolerance: tolerance, objective: { v, g in
-                try objective.evaluate(v, gradient: &g)
+                if let masked { return try masked.evaluate(v, gradient: &g, objective: objective) }
+                return try objective.evaluate(v, gradient: &g)
             }, onEvaluation: { k, value, v in
                 evaluations = k
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9
                 let keepGoing = progress(TransferProgress(iteration: k, total: iterations, terms: objective.terms,
                                                           elapsed: elapsed, rejectedTrial: optimizer.rejectsTrial(value: value)),
-                                         { displayable(v, content: content, colors: options.colors) })
+                                         { [blend = masked?.blend] in displayable(blend?.compose(v) ?? v, content: content, colors: options.colors) })
                 if !keepGoing { interrupted = true }
                 return keepGoing
             })
             evaluations = result.evaluations
+            if let masked { x = masked.blend.compose(x) }
             converged = result.stopReason == .converged
             if result.returnedEarlierPoint {
                 // The last trial was worse and `x` is the best earlier point: refresh the terms.
@@ -198,7 +203,8 @@ enum TransferEngine {
                 _ = try objective.evaluate(x, gradient: &scratch)
             }
         } catch OptimizerError.nonFiniteValue(let k, _) {
-            throw ScaleFailure(iteration: k, lastImage: displayable(x, content: content, colors: options.colors))
+            throw ScaleFailure(iteration: k, lastImage: displayable(masked?.blend.compose(x) ?? x, content: content,
+                                                                     colors: options.colors))
         }
         let terms = objective.terms
         var quantizedTerms = terms

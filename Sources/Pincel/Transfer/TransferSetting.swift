@@ -43,6 +43,12 @@ public enum TransferSetting: String, Sendable, CaseIterable {
     case convergenceWindow
     /// The image of an ``InitialImage/image(_:)`` start (``TransferOptions/initial``).
     case initialImage
+    /// ``SpatialControl/styleMasks`` of ``TransferRequest/spatial``.
+    case styleMasks
+    /// ``SpatialControl/styleRegions`` of ``TransferRequest/spatial``.
+    case styleRegions
+    /// ``SpatialControl/mask`` of ``TransferRequest/spatial``.
+    case mask
 
     /// Human words for the setting: "style blend", "maximum pixels".
     public var words: String {
@@ -68,6 +74,9 @@ public enum TransferSetting: String, Sendable, CaseIterable {
         case .convergenceTolerance: "convergence tolerance"
         case .convergenceWindow: "convergence window"
         case .initialImage: "initial image"
+        case .styleMasks: "style masks"
+        case .styleRegions: "style regions"
+        case .mask: "mask"
         }
     }
 }

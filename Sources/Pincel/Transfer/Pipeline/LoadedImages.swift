@@ -6,6 +6,8 @@ struct LoadedImages {
     var styles: [Tensor]
     /// The start image at the content's size, for `.style` and `.image` starts.
     var initial: Tensor?
+    /// The masks of ``TransferRequest/spatial`` at the content's size (`nil`: none).
+    var spatial: LoadedSpatial?
 
     init(_ request: TransferRequest, maxPixels: Int) throws {
         let options = request.options
@@ -14,6 +16,7 @@ struct LoadedImages {
         styles = try request.styles.map { try $0.load(longerSide: styleSide, maxPixels: maxPixels, setting: .styles) }
         initial = try Self.initialImage(options.initial, styles: styles, width: content.shape[2],
                                         height: content.shape[1], maxPixels: maxPixels)
+        spatial = try LoadedSpatial(request.spatial, content: content, styles: styles, maxPixels: maxPixels)
     }
 
     /// The style images' longer side for a result of `size` pixels.

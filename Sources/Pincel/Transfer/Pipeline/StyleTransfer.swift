@@ -101,7 +101,8 @@ public struct StyleTransfer: Sendable {
                                        seed: seed, plan: plan)))
         let preview = TransferPreview()
         return try TransferEngine.run(content: images.content, styles: images.styles, weights: weights,
-                                      options: options, initialImage: images.initial) { progress, image in
+                                      options: options, initialImage: images.initial,
+                                      spatial: images.spatial) { progress, image in
             preview.update(image)
             onEvent(.progress(TransferProgressEvent(progress: progress, preview: preview)))
             return !stop.isRaised

@@ -10,6 +10,8 @@ public struct TransferRequest: Sendable {
     public var styles: [ImageSource]
     /// Every setting of the run.
     public var options: TransferOptions
+    /// Style masks, style regions and the change mask (``SpatialControl``); empty by default.
+    public var spatial = SpatialControl()
 
     /// A request; nothing is checked or loaded until ``StyleTransfer/init(_:weights:)``.
     public init(content: ImageSource, styles: [ImageSource], options: TransferOptions = TransferOptions()) {
@@ -21,5 +23,8 @@ public struct TransferRequest: Sendable {
     /// Checks the settings (``TransferOptions/validate(styleCount:)``) without loading anything.
     ///
     /// - Throws: ``TransferError/invalidSetting(_:_:)`` naming the first bad setting.
-    public func validate() throws { try options.validate(styleCount: styles.count) }
+    public func validate() throws {
+        try options.validate(styleCount: styles.count)
+        try spatial.validate(styleCount: styles.count, styleBlend: options.styleBlend)
+    }
 }
