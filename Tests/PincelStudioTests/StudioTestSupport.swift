@@ -147,18 +147,24 @@ enum RawWebSocket {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw StudioError.storage("connect failed") }
-        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nOrigin: \(origin)\r\nConnection: Upgrade\r\n"
             + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
         let bytes = Array(request.utf8)
         guard send(fd, bytes, bytes.count, 0) == bytes.count else { throw StudioError.storage("send failed") }
+        // Reads until the answer is complete: an upgrade with its first message (the job list),
+        // or a refusal's headers; a generous deadline for a loaded machine, not a timing check.
         var received = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while received.count < 1 << 20 {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, received.count < 1 << 20 {
             let n = recv(fd, &buffer, buffer.count, 0)
-            if n <= 0 { break }
+            if n == 0 { break }  // closed
+            if n < 0 { continue }  // nothing yet
             received += buffer[0..<n]
+            let text = String(decoding: received, as: UTF8.self)
+            if text.hasPrefix("HTTP/1.1 101") ? text.contains("\"type\":\"jobs\"") : text.contains("\r\n\r\n") { break }
         }
         return String(decoding: received, as: UTF8.self)
     }
