@@ -32,11 +32,11 @@ import Testing
         try await fixture.studio.makeApplication().test(.router) { client in
             let list = try await client.execute(uri: "/api/examples", method: .get)
             let names = (json(list.body) as? [[String: Any]])?.compactMap { $0["name"] as? String }
-            #expect(names == ["paint.png", "photo.png"])  // notes.txt is not an image
+            #expect(names == ["paint.png", "photo.png"])  // notes.txt is not an image, paint_mask.png a mask
             let photo = try await client.execute(uri: "/api/examples/photo.png", method: .get)
             #expect(photo.status == .ok && photo.headers[.contentType] == "image/png")
             #expect(Array(photo.body.readableBytesView.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
-            for bad in ["notes.txt", "..%2Fstudio%2Fstudio.sqlite", "%2E%2E", "missing.png"] {
+            for bad in ["notes.txt", "paint_mask.png", "..%2Fstudio%2Fstudio.sqlite", "%2E%2E", "missing.png"] {
                 let reply = try await client.execute(uri: "/api/examples/" + bad, method: .get)
                 #expect(reply.status == .notFound, "\(bad)")
             }

@@ -78,6 +78,7 @@ struct StudioFixture {
         try ImageIO.save(Tensor(shape: [3, h, w], data: photo), to: examples + "/photo.png")
         try ImageIO.save(Tensor(shape: [3, h, w], data: paint), to: examples + "/paint.png")
         try Data("not an image".utf8).write(to: URL(fileURLWithPath: examples + "/notes.txt"))
+        try ImageIO.save(Tensor(shape: [3, h, w], data: paint), to: examples + "/paint_mask.png")
         return examples
     }
 

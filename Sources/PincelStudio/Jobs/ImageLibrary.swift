@@ -13,12 +13,13 @@ struct ImageLibrary: Sendable {
 
     static let exampleExtensions: Set<String> = ["png", "jpg", "jpeg", "webp"]
 
-    /// The examples' file names, sorted (plain files with an image extension, no hidden ones).
+    /// The examples' file names, sorted (plain files with an image extension; no hidden ones,
+    /// no masks such as `astronaut_suit_mask.png`, which are not pictures to stylise).
     func examples() -> [String] {
         guard let folder = examplesFolder,
               let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
         return names.filter { name in
-            guard !name.hasPrefix("."), !name.contains("/"),
+            guard !name.hasPrefix("."), !name.contains("/"), !name.lowercased().contains("_mask."),
                   Self.exampleExtensions.contains((name as NSString).pathExtension.lowercased()) else { return false }
             var isFolder: ObjCBool = false
             return FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isFolder) && !isFolder.boolValue
