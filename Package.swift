@@ -26,10 +26,15 @@ let package = Package(
                        providers: [.apt(["libvips-dev"])]),
         .target(name: "CVipsShim", dependencies: ["CVips"], path: "Sources/CVipsShim"),
         .systemLibrary(name: "CZlibInflate", path: "Sources/CZlibInflate"),
+        // Video: OpenCV's DIS optical flow behind a C interface (pkg-config file written by
+        // scripts/install-deps.sh).
+        .systemLibrary(name: "COpenCVVideo", path: "Sources/COpenCVVideo", pkgConfig: "pincel-opencv-video",
+                       providers: [.apt(["libopencv-video-dev"])]),
+        .target(name: "CFlowShim", dependencies: ["COpenCVVideo"], path: "Sources/CFlowShim"),
         .target(
             name: "Pincel",
             dependencies: [
-                "CDNNL", "CVips", "CVipsShim", "CZlibInflate",
+                "CDNNL", "CVips", "CVipsShim", "CZlibInflate", "CFlowShim",
             ],
             path: "Sources/Pincel"
         ),

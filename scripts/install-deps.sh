@@ -2,7 +2,7 @@
 # Installs the Debian packages Pincel builds against. Idempotent: does nothing when
 # they are already installed.
 set -euo pipefail
-pkgs=(libdnnl-dev libvips-dev zlib1g-dev libsqlite3-dev pkg-config python3-pip)
+pkgs=(libdnnl-dev libvips-dev zlib1g-dev libsqlite3-dev pkg-config python3-pip libopencv-video-dev ffmpeg)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -12,9 +12,20 @@ if [ ${#missing[@]} -gt 0 ] && python3 -m pip --version >/dev/null 2>&1; then
   filtered=(); for p in "${missing[@]}"; do [ "$p" = python3-pip ] || filtered+=("$p"); done
   missing=("${filtered[@]+"${filtered[@]}"}")
 fi
-[ ${#missing[@]} -eq 0 ] && exit 0
+# Video (pincel video): OpenCV's DIS flow is found through this .pc file, which Debian's
+# libopencv-video-dev lacks (libopencv-dev has one but pulls in ~120 packages).
+write_opencv_pc() {
+  local pc=/usr/local/lib/pkgconfig/pincel-opencv-video.pc
+  local want=$'Name: pincel-opencv-video\nDescription: OpenCV video module (DIS optical flow) for Pincel\nVersion: 4\nCflags: -I/usr/include/opencv4\nLibs: -lopencv_video -lopencv_core\n'
+  [ -f "$pc" ] && [ "$(cat "$pc")"$'\n' = "$want" ] && return 0
+  local S=""; [ "$(id -u)" -ne 0 ] && S="sudo"
+  $S mkdir -p "$(dirname "$pc")"
+  printf '%s' "$want" | $S tee "$pc.tmp" >/dev/null && $S mv "$pc.tmp" "$pc"
+}
+[ ${#missing[@]} -eq 0 ] && { write_opencv_pc; exit 0; }
 SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 echo "Installing: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+write_opencv_pc

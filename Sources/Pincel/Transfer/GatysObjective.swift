@@ -15,8 +15,11 @@ public final class GatysObjective {
         public var style: Float = 0
         /// The total-variation term, weighted by ``ObjectiveSpec/tvWeight``.
         public var tv: Float = 0
-        /// The objective: the sum of the three terms.
-        public var total: Float { content + style + tv }
+        /// The temporal term of a video frame, weighted (0 for a still image): see
+        /// ``VideoOptions/temporalWeight``.
+        public var temporal: Float = 0
+        /// The objective: the sum of the terms.
+        public var total: Float { content + style + tv + temporal }
     }
 
     /// Image height, pixels.
@@ -37,6 +40,8 @@ public final class GatysObjective {
     private let tvWeight: Float
     private var rgb: [Float]
     private var rgbGradient: [Float]
+    /// An extra term on the pixels (a video's temporal loss), added to ``Terms/temporal``.
+    var pixelTerm: (any PixelTerm)?
 
     /// Builds the targets: the style Gram matrices (blended when there are several style
     /// images) and the content activations.
@@ -163,6 +168,11 @@ public final class GatysObjective {
                     try TotalVariationLoss.evaluate(image: img, channels: channels, height: height, width: width,
                                                     norm: tvNorm, weight: tvWeight, gradient: g)
                 }
+            }
+        }
+        if let pixelTerm {
+            terms.temporal = try x.withUnsafeBufferPointer { img in
+                try gradient.withUnsafeMutableBufferPointer { try pixelTerm.evaluate(image: img, gradient: $0) }
             }
         }
         self.terms = terms

@@ -42,7 +42,7 @@ enum TransferEngine {
     ///     the current image as RGB at the current scale; return `false` to stop (the
     ///     current image is kept).
     static func run(content: Tensor, styles: [Tensor], weights: VGG19Weights, options: TransferOptions,
-                    initialImage: Tensor? = nil, spatial: LoadedSpatial? = nil,
+                    initialImage: Tensor? = nil, spatial: LoadedSpatial? = nil, pixelTerm: (any PixelTerm)? = nil,
                     progress: (TransferProgress, @escaping @Sendable () -> Tensor) -> Bool = { _, _ in true }) throws -> TransferResult {
         guard content.shape.count == 3, content.shape[0] == 3 else {
             throw VGGError.badShape(expected: [3, -1, -1], got: content.shape, what: "content image")
@@ -84,7 +84,7 @@ enum TransferEngine {
             do {
                 outcome = try optimise(content: current, styles: scaledStyles, start: start, network: network,
                                        options: options, spatial: spatial?.scaled(height: h, width: w), iterations: step.iterations, measureQuantized: last,
-                                       inverseCurvature: curvature, clock: clock) { p, image in
+                                       inverseCurvature: curvature, clock: clock, pixelTerm: last ? pixelTerm : nil) { p, image in
                     var p = p
                     p.iteration += done
                     p.total = plan.iterations
@@ -151,7 +151,7 @@ enum TransferEngine {
     static func optimise(content: Tensor, styles: [Tensor], start: [Float], network: VGG19Network,
                          options: TransferOptions, spatial: (guides: StyleGuides?, mask: [Float]?)? = nil,
                          iterations: Int, measureQuantized: Bool,
-                         inverseCurvature: Double? = nil, clock: UInt64,
+                         inverseCurvature: Double? = nil, clock: UInt64, pixelTerm: (any PixelTerm)? = nil,
                          progress: (TransferProgress, @escaping @Sendable () -> Tensor) -> Bool) throws -> ScaleOutcome {
         let (height, width) = (content.shape[1], content.shape[2])
         let contentLuma = ColorSpace.luminance(content)
@@ -165,6 +165,7 @@ enum TransferEngine {
         }
         let objective = try GatysObjective(network: network, content: targetContent, styles: targetStyles,
                                            spec: ObjectiveSpec(options), guides: spatial?.guides)
+        objective.pixelTerm = pixelTerm
         let masked = spatial?.mask.map { MaskedVariable(mask: $0, content: targetContent.data) }
         let optimizer: Optimizer = switch options.optimizer {
         case .lbfgs: try LBFGS(historySize: options.effectiveHistory(variables: start.count), learningRate: options.effectiveLearningRate,

@@ -1,0 +1,1 @@
+// Nothing for Swift here: OpenCV's headers are C++ and only Sources/CFlowShim includes them.
