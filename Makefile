@@ -16,7 +16,7 @@ DOCS_OUT     ?= .build/docs
 
 export PINCEL_HOME
 
-.PHONY: all deps weights build test test-fast fuzz demo bench example example-build docs clean
+.PHONY: all deps weights build test test-fast test-browser studio fuzz demo bench example example-build docs clean
 
 all: build
 
@@ -35,10 +35,24 @@ build: deps
 test: deps weights
 	SWIFT=$(SWIFT) CONFIG=$(CONFIG) bash scripts/test.sh all
 	$(MAKE) example-build
+	$(MAKE) test-browser
 	FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) bash scripts/fuzz.sh
 
 test-fast: deps
 	SWIFT=$(SWIFT) CONFIG=$(CONFIG) bash scripts/test.sh fast
+
+# Pincel Studio in a real browser (Tests/Browser/studio_test.py): headless Chromium and Selenium
+# (scripts/install-browser-deps.sh), the binary built as scripts/test.sh builds it; screenshots
+# to docs/images/studio_*.png.
+test-browser: deps weights
+	@bash scripts/install-browser-deps.sh
+	$(SWIFT) build $(SWIFTFLAGS) -Xswiftc -enable-testing --product pincel
+	PINCEL_WEIGHTS=$(WEIGHTS) .venv-browser/bin/python Tests/Browser/studio_test.py \
+	    --binary $$($(SWIFT) build $(SWIFTFLAGS) -Xswiftc -enable-testing --show-bin-path)/pincel
+
+# Serves Pincel Studio on http://127.0.0.1:8080 (pincel studio --help for the options).
+studio: build weights
+	$(BIN) studio
 
 # libFuzzer targets in Fuzz/Targets (see scripts/fuzz.sh); crashes land in .fuzz/artifacts/.
 FUZZ_SECONDS      ?= 300

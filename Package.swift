@@ -12,6 +12,12 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         // `make docs` only (swift package generate-documentation); adds no code to any product.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // Pincel Studio (`pincel studio`) only: the web server, its WebSocket and its SQLite store.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C shims: thin, internal, never products.
@@ -35,10 +41,25 @@ let package = Package(
         // Built on the public API only: the paper's figures and the engine benchmark.
         .target(name: "PincelFigures", dependencies: ["Pincel"], path: "Sources/PincelFigures"),
         .target(name: "PincelBench", dependencies: ["Pincel"], path: "Sources/PincelBench"),
+        // Pincel Studio: a local web app on the public API (`pincel studio`).
+        .target(
+            name: "PincelStudio",
+            dependencies: [
+                "Pincel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Sources/PincelStudio",
+            // The page's source files; scripts/embed-studio-assets.py embeds them in StudioPage.swift.
+            exclude: ["Assets/studio.html", "Assets/studio.css", "Assets/studio.js"]
+        ),
         .executableTarget(
             name: "PincelCLI",
             dependencies: [
-                "Pincel", "PincelFigures", "PincelBench",
+                "Pincel", "PincelFigures", "PincelBench", "PincelStudio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/PincelCLI"
@@ -48,6 +69,13 @@ let package = Package(
         .testTarget(name: "PincelTests",
                     dependencies: ["Pincel", "PincelFigures", "PincelTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/PincelTests",
                     resources: [.copy("Fixtures")]),
+        .testTarget(name: "PincelStudioTests",
+                    dependencies: ["PincelStudio", "Pincel", "PincelTestSupport",
+                                   .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                   .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                                   .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                                   .product(name: "HTTPTypes", package: "swift-http-types")],
+                    path: "Tests/PincelStudioTests"),
         .testTarget(name: "PincelCLITests", dependencies: ["PincelCLI", "PincelTestSupport"], path: "Tests/PincelCLITests"),
     ]
 )

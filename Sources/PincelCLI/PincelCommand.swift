@@ -11,7 +11,7 @@ struct PincelCommand: AsyncParsableCommand {
         discussion: exitCodes,
         version: PincelInfo.version,
         subcommands: [TransferCommand.self, BenchCommand.self, ReconstructCommand.self, SheetCommand.self, EvaluateCommand.self,
-                      VideoCommand.self],
+                      VideoCommand.self, StudioCommand.self],
         defaultSubcommand: TransferCommand.self
     )
 

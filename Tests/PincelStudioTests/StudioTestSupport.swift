@@ -1,0 +1,172 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Pincel
+import Synchronization
+import Testing
+@testable import PincelStudio
+
+/// A temporary folder removed by `remove()`.
+struct TempFolder {
+    let path: String
+    init() throws {
+        path = NSTemporaryDirectory() + "/pincel-studio-test-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// A stand-in for the transfer: reports `iterations` evaluations, `delay` apart, with a grey
+/// image; run number `holdingRun` (1-based) holds at evaluation `holdAt` until cancelled or
+/// released. Records the order of runs.
+final class FakeRunner: JobRunner, Sendable {
+    let holdAt: Int?
+    let holdingRun: Int
+    let delay: Duration
+    private let state = Mutex<(order: [String], released: Bool)>(([], false))
+
+    init(holdAt: Int? = nil, holdingRun: Int = 1, delay: Duration = .milliseconds(2)) {
+        self.holdAt = holdAt
+        self.holdingRun = holdingRun
+        self.delay = delay
+    }
+
+    var order: [String] { state.withLock { $0.order } }
+    func release() { state.withLock { $0.released = true } }
+
+    func run(content: String, styles: [String], options: TransferOptions, live: LiveJob) async -> RunOutcome {
+        let run = state.withLock {
+            $0.order.append((content as NSString).lastPathComponent)
+            return $0.order.count
+        }
+        let holdAt = run == holdingRun ? self.holdAt : nil
+        live.started(seed: 42, width: 12, height: 8, total: options.iterations)
+        var iteration = 0
+        let image = Tensor(shape: [3, 8, 12], data: (0..<(3 * 96)).map { Float($0 % 256) })
+        while iteration < options.iterations, !Task.isCancelled {
+            if let holdAt, iteration >= holdAt, !state.withLock({ $0.released }) {
+                try? await Task.sleep(for: .milliseconds(5))
+                continue
+            }
+            iteration += 1
+            live.record(iteration: iteration, total: options.iterations, elapsed: Double(iteration) * 0.01,
+                        point: LossPoint(iteration: iteration, content: 100 / Double(iteration), style: 1000 / Double(iteration), tv: 1),
+                        image: { image })
+            try? await Task.sleep(for: delay)
+        }
+        return RunOutcome(state: Task.isCancelled ? .stopped : .done, image: image, seed: 42, iterations: iteration,
+                          planned: options.iterations, seconds: Double(iteration) * 0.01, message: nil)
+    }
+}
+
+/// A studio on a temporary folder, with two small example images (`photo.png`, `paint.png`).
+struct StudioFixture {
+    let folder: TempFolder
+    let studio: Studio
+    let runner: (any JobRunner)?
+
+    static func examples(in folder: String) throws -> String {
+        let examples = folder + "/examples"
+        try FileManager.default.createDirectory(atPath: examples, withIntermediateDirectories: true)
+        let (w, h) = (40, 30)
+        var photo = [Float](repeating: 0, count: 3 * w * h)
+        var paint = photo
+        for c in 0..<3 { for y in 0..<h { for x in 0..<w {
+            photo[(c * h + y) * w + x] = Float((x * 6 + y * 2 + c * 40) % 256)
+            paint[(c * h + y) * w + x] = ((x / 4 + y / 4) % 2 == 0) ? Float(60 * c + 40) : 230
+        } } }
+        try ImageIO.save(Tensor(shape: [3, h, w], data: photo), to: examples + "/photo.png")
+        try ImageIO.save(Tensor(shape: [3, h, w], data: paint), to: examples + "/paint.png")
+        try Data("not an image".utf8).write(to: URL(fileURLWithPath: examples + "/notes.txt"))
+        try ImageIO.save(Tensor(shape: [3, h, w], data: paint), to: examples + "/paint_mask.png")
+        return examples
+    }
+
+    /// `configure` adjusts the configuration (token, limits) before the studio is made.
+    init(runner: any JobRunner, folder: TempFolder? = nil, configure: (inout Studio.Configuration) -> Void = { _ in }) throws {
+        let folder = try folder ?? TempFolder()
+        self.folder = folder
+        var configuration = Studio.Configuration(paths: StudioPaths(root: folder.path + "/studio"),
+                                                 examplesFolder: try Self.examples(in: folder.path))
+        configuration.frameInterval = .milliseconds(20)
+        configuration.saveInterval = 0.05
+        configuration.threads = 1
+        configure(&configuration)
+        studio = try Studio(configuration: configuration, runner: runner)
+        self.runner = runner
+    }
+}
+
+/// JSON of a reply body.
+func json(_ buffer: ByteBuffer) -> Any? {
+    try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))
+}
+
+func jsonBody(_ value: [String: Any]) -> ByteBuffer {
+    ByteBuffer(bytes: (try? JSONSerialization.data(withJSONObject: value)) ?? Data())
+}
+
+/// Waits (up to `seconds`, a generous bound, not a timing assertion) until `condition` holds.
+func eventually(seconds: Double = 30, _ condition: () async throws -> Bool) async throws -> Bool {
+    let end = Date().addingTimeInterval(seconds)
+    while Date() < end {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
+
+/// VGG19 weights with random values, for a real transfer in the fast tier.
+func randomStudioWeights(seed: UInt64) -> VGG19Weights {
+    var state = seed | 1
+    func next() -> Float {  // xorshift64*
+        state ^= state >> 12; state ^= state << 25; state ^= state >> 27
+        return Float((state &* 2685821657736338717) >> 40) / Float(1 << 24)
+    }
+    let convs = VGG19Architecture.convs.map { c -> ConvWeights in
+        let scale = (2.0 / Float(c.inChannels * 9)).squareRoot() * 1.7
+        let w = (0..<(c.outChannels * c.inChannels * 9)).map { _ in (next() * 2 - 1) * scale }
+        let b = (0..<c.outChannels).map { _ in (next() * 2 - 1) * 0.1 }
+        return ConvWeights(weights: Tensor(shape: [c.outChannels, c.inChannels, 3, 3], data: w), bias: b)
+    }
+    return VGG19Weights(convs: convs, source: "random(seed: \(seed))")
+}
+
+/// A WebSocket handshake over a plain socket, as a browser sends it (Host with the port,
+/// Origin as given): returns what the server answered within a moment (status, headers, and
+/// the first frames when upgraded).
+enum RawWebSocket {
+    static func handshake(port: Int, path: String, origin: String) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw StudioError.storage("socket failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw StudioError.storage("connect failed") }
+        var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nOrigin: \(origin)\r\nConnection: Upgrade\r\n"
+            + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+        let bytes = Array(request.utf8)
+        guard send(fd, bytes, bytes.count, 0) == bytes.count else { throw StudioError.storage("send failed") }
+        // Reads until the answer is complete: an upgrade with its first message (the job list),
+        // or a refusal's headers; a generous deadline for a loaded machine, not a timing check.
+        var received = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline, received.count < 1 << 20 {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n == 0 { break }  // closed
+            if n < 0 { continue }  // nothing yet
+            received += buffer[0..<n]
+            let text = String(decoding: received, as: UTF8.self)
+            if text.hasPrefix("HTTP/1.1 101") ? text.contains("\"type\":\"jobs\"") : text.contains("\r\n\r\n") { break }
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+}
