@@ -16,7 +16,7 @@ DOCS_OUT     ?= .build/docs
 
 export PINCEL_HOME
 
-.PHONY: all deps weights build test test-fast test-browser studio fuzz demo bench example example-build docs clean
+.PHONY: all deps weights build test test-fast test-browser studio-screenshots studio fuzz demo bench example example-build docs clean
 
 all: build
 
@@ -43,12 +43,17 @@ test-fast: deps
 
 # Pincel Studio in a real browser (Tests/Browser/studio_test.py): headless Chromium and Selenium
 # (scripts/install-browser-deps.sh), the binary built as scripts/test.sh builds it; screenshots
-# to docs/images/studio_*.png.
+# to .build/studio-screenshots (make studio-screenshots writes the README's, docs/images/studio_*.png).
+STUDIO_SHOTS ?= .build/studio-screenshots
 test-browser: deps weights
 	@bash scripts/install-browser-deps.sh
 	$(SWIFT) build $(SWIFTFLAGS) -Xswiftc -enable-testing --product pincel
 	PINCEL_WEIGHTS=$(WEIGHTS) .venv-browser/bin/python Tests/Browser/studio_test.py \
-	    --binary $$($(SWIFT) build $(SWIFTFLAGS) -Xswiftc -enable-testing --show-bin-path)/pincel
+	    --binary $$($(SWIFT) build $(SWIFTFLAGS) -Xswiftc -enable-testing --show-bin-path)/pincel \
+	    --screenshots $(STUDIO_SHOTS)
+
+studio-screenshots:
+	$(MAKE) test-browser STUDIO_SHOTS=docs/images
 
 # Serves Pincel Studio on http://127.0.0.1:8080 (pincel studio --help for the options).
 studio: build weights
