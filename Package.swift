@@ -53,8 +53,9 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Sources/PincelStudio",
-            // The page's source files; scripts/embed-studio-assets.py embeds them in StudioPage.swift.
-            exclude: ["Assets/studio.html", "Assets/studio.css", "Assets/studio.js"]
+            // The page, compiled into the binary (PackageResources) so it is served offline
+            // from any working folder.
+            resources: [.embedInCode("Assets/studio.html"), .embedInCode("Assets/studio.css"), .embedInCode("Assets/studio.js")]
         ),
         .executableTarget(
             name: "PincelCLI",

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import PincelStudio
 
-/// The page served is the page in Sources/PincelStudio/Assets (scripts/embed-studio-assets.py).
+/// The page served is the page in Sources/PincelStudio/Assets (compiled in by `.embedInCode`).
 @Suite struct StudioPageTests {
     static let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Sources/PincelStudio/Assets")
@@ -10,7 +10,7 @@ import Testing
     @Test(arguments: [("studio.html", StudioPage.html), ("studio.css", StudioPage.css), ("studio.js", StudioPage.script)])
     func theEmbeddedPageMatchesItsSourceFiles(file: String, embedded: String) throws {
         let text = try String(contentsOf: Self.assets.appendingPathComponent(file), encoding: .utf8)
-        #expect(text.trimmingCharacters(in: .newlines) == embedded, "run scripts/embed-studio-assets.py")
+        #expect(text == embedded)
     }
 
     @Test func thePageLoadsNothingFromElsewhere() {
