@@ -15,10 +15,4 @@ extension TransferCommand {
         guard let scaleIterations else { return nil }
         return try parsedList(scaleIterations, flag: "--scale-iterations", expected: "positive whole numbers") { Int($0) }
     }
-
-    /// `--style-blend` as numbers (nil when not given).
-    func parsedStyleBlend() throws -> [Float]? {
-        guard let styleBlend else { return nil }
-        return try parsedList(styleBlend, flag: "--style-blend", expected: "non-negative numbers") { Float($0) }
-    }
 }

@@ -6,14 +6,14 @@ extension TransferCommand {
     /// Checks every file the run reads and writes before any work: the input images
     /// (`InputPreflight`), then the output, log and intermediate images (`OutputPreflight`).
     func checkFiles(iterations: Int) throws {
-        var images = [("--content", content)] + style.map { ("--style", $0) }
-        if case .image(.file(let path)) = InitialImage(argument: self.`init`) { images.append(("--init", path)) }
+        var images = [("--content", content)] + settings.style.map { ("--style", $0) }
+        if case .image(.file(let path)) = InitialImage(argument: settings.`init`) { images.append(("--init", path)) }
         images += spatial.spatialFiles
         try InputPreflight.check(images)
-        var preflight = OutputPreflight(inputs: images + OutputPreflight.weightsFile(weights),
+        var preflight = OutputPreflight(inputs: images + OutputPreflight.weightsFile(settings.weights),
                                         images: [("--output", output)], log: log)
         if saveEvery > 0 { preflight.intermediates = (output, saveEvery, iterations) }
         try preflight.check()
-        try spatial.checkMaskImages(maxPixels: maxPixels)
+        try spatial.checkMaskImages(maxPixels: settings.maxPixels)
     }
 }

@@ -6,27 +6,14 @@ extension TransferCommand {
     /// (its errors become one-line invalid-option errors naming the flag, exit 64).
     func makeRequest(seed: UInt64) throws -> TransferRequest {
         try checkCommandLineOptions()
-        var o = TransferOptions()
-        try objectiveFlags.apply(to: &o)
-        o.size = size
+        var o = try settings.transferOptions(seed: seed)
         o.iterations = iterations
-        o.initial = InitialImage(argument: self.`init`)
-        o.optimizer = optimizer
-        o.learningRate = learningRate
-        o.history = history
-        o.preconditionLevels = preconditionLevels
         o.bounded = !unbounded
-        o.seed = seed
-        o.styleBlend = try parsedStyleBlend()
-        o.colors = preserveColors
-        o.network = NetworkOptions(pooling: pooling, algorithm: algorithm, precision: precision, threads: threads,
-                                   recomputeEarlyBlocks: recompute.setting)
-        o.maxPixels = maxPixels
-        o.convergenceTolerance = tolerance
+        o.network.recomputeEarlyBlocks = recompute.setting
         o.scales = scales
         o.scaleIterations = try parsedScaleIterations()
-        var request = TransferRequest(content: .file(content), styles: style.map { .file($0) }, options: o)
-        request.spatial = try spatial.spatialControl(style: style)
+        var request = TransferRequest(content: .file(content), styles: settings.style.map { .file($0) }, options: o)
+        request.spatial = try spatial.spatialControl(style: settings.style)
         try validatingSettings { try request.validate() }
         return request
     }

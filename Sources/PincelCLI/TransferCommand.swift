@@ -11,73 +11,40 @@ struct TransferCommand: AsyncParsableCommand {
     )
 
     @Option(help: "The content photo.") var content: String
-    @Option(help: "A style painting (repeat for several).") var style: [String] = []
     @Option(help: "Where to write the result (.png, .jpg, .jpeg, .webp, .tif, .tiff; the seed and command are stored in its metadata).") var output: String
-    @Option(help: "Longer side of the result in pixels.") var size = 512
     @Option(help: "Most objective evaluations, over all scales (--tolerance usually stops earlier).")
     var iterations = 500
-    @Option(help: "Weight of the content loss.") var contentWeight: Float = 5
-    @Option(help: "Weight of the style loss.") var styleWeight: Float = 100
-    @Option(help: "Weight of the total-variation smoothing.") var tvWeight: Float = 1e-3
-    @Option(help: "Total-variation norm.") var tvNorm: TVNormChoice = .l2
-    @Option(help: "Start image: noise, content, style (any case), or a file path.") var `init` = "noise"
-    @Option(help: "Optimiser.") var optimizer: OptimizerKind = .lbfgs
-    @Option(help: "Step length (L-BFGS, default 1) or learning rate (Adam, default 10).") var learningRate: Float?
-    @Option(help: "Random seed (default: a new one, printed).") var seed: UInt64?
-    @Option(help: "Blend weights for several styles, e.g. 0.7,0.3.") var styleBlend: String?
+    @OptionGroup var settings: TransferSettingsOptions
     @OptionGroup var spatial: SpatialOptions
-    @Option(help: "Style image size relative to --size.") var styleScale: Float = 1
-    @Option(help: "Content layers, e.g. relu4_2 or relu4_2:1,relu5_2:0.5.") var contentLayers = "relu4_2"
-    @Option(help: "Style layers with optional weights, e.g. relu1_1:0.2,relu2_1.")
-    var styleLayers = "relu1_1,relu2_1,relu3_1,relu4_1,relu5_1"
-    @Option(help: "Pooling.") var pooling: PoolingMode = .max
-    @Option(help: ArgumentHelp(ColorPreservation.help)) var preserveColors: ColorPreservation = .none
     @Option(help: "Save an intermediate image every N iterations (0 = never).") var saveEvery = 0
     @Option(help: "Write one row per evaluation (iteration, scale, side, elapsed seconds, each loss term, rejected trial 0/1) to this CSV file; the saved image's terms follow as a '# saved,...' comment line.")
     var log: String?
-    @Option(help: "Stop a scale once its objective fell by less than this fraction over the last 20 iterations (0: always run --iterations).")
-    var tolerance: Float = 2e-3
     @Option(help: "Output bits per channel: 8 or 16 (16 for PNG and TIFF).") var outputDepth = 8
     @Option(help: "JPEG / WebP quality, 1-100.") var quality = 92
     @Flag(help: "Let pixels leave 0…255 during optimisation (the classic behaviour).") var unbounded = false
-    @Option(help: "L-BFGS history length.") var history = 100
-    @Option(help: "Levels of L-BFGS's scale-space preconditioner (0: plain L-BFGS).")
-    var preconditionLevels = 6
     @Option(help: "Coarse-to-fine scales (default: one up to 1023 px; above, from 512 px doubling up to --size).")
     var scales: Int?
     @Option(help: "Iterations per scale, smallest first, e.g. 400,200,100 (overrides --iterations).")
     var scaleIterations: String?
-    @Option(help: "Convolution algorithm.") var algorithm: ConvolutionAlgorithm = .winograd
-    @Option(help: "Precision of the network.") var precision: ComputePrecision = .f32
     @Option(help: RecomputeChoice.help) var recompute: RecomputeChoice = .auto
-    @Option(help: "VGG19 weights file (default: $PINCEL_WEIGHTS, then the cache filled by `make weights`).")
-    var weights: String?
-    @Option(help: "Threads (default: all cores).") var threads: Int?
-    @Option(help: "Refuse input images with more pixels than this; also limits --size (size x size at most this).")
-    var maxPixels = 100_000_000
     @Option(help: ArgumentHelp(ProgressReporter.printEveryHelp)) var printEvery: Int?
     @Flag(help: ArgumentHelp(ProgressReporter.quietHelp)) var quiet = false
 
     mutating func validate() throws {
-        guard !style.isEmpty else { throw ValidationError.oneLine("give at least one --style image") }
+        guard !settings.style.isEmpty else { throw ValidationError.oneLine("give at least one --style image") }
         try bounded(quality, OptionBounds.quality, flag: "--quality")
         try OutputPreflight.checkFormat(output, depth: outputDepth, quality: quality)
     }
 
-    var objectiveFlags: ObjectiveFlags {
-        ObjectiveFlags(contentWeight: contentWeight, styleWeight: styleWeight, tvWeight: tvWeight, tvNorm: tvNorm,
-                       styleScale: styleScale, contentLayers: contentLayers, styleLayers: styleLayers)
-    }
-
     func run() async throws {
-        let seed = self.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        let seed = settings.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
         let request = try makeRequest(seed: seed)
         try checkFiles(iterations: request.options.iterations)
         try checkMemory(request.options)
         let reporter = ProgressReporter(quiet: quiet, printEvery: printEvery)
-        reporter.noteSeed(seed, chosen: self.seed == nil)
+        reporter.noteSeed(seed, chosen: settings.seed == nil)
 
-        let vgg = try CommandLineWeights.load(weights)
+        let vgg = try CommandLineWeights.load(settings.weights)
         try InterruptFlag.exitIfRaised(reporter)
         let transfer = try validatingSettings { try StyleTransfer(request, weights: vgg) }
         let csv = try log.map { try CSVLog(path: $0) }

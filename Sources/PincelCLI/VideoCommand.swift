@@ -16,7 +16,7 @@ struct VideoCommand: AsyncParsableCommand {
 
     @Option(help: "The video (mp4, webm, mov, mkv, GIF…) or a folder of numbered frames.") var input: String
     @Option(help: "Where to write the video (.mp4, .mov, .mkv, .webm or .gif).") var output: String
-    @OptionGroup var frame: FrameTransferOptions
+    @OptionGroup var frame: TransferSettingsOptions
     @OptionGroup(title: "Spatial control (still masks, the same for every frame)") var spatial: SpatialOptions
     @Option(help: "Weight of the temporal loss (0: only the warm start ties frames together).") var temporalWeight: Float = 1e3
     @Option(help: "Long-term temporal terms: offsets of earlier frames, e.g. 2,4 (Ruder et al.'s long-term loss; default: the previous frame only).")
@@ -74,6 +74,7 @@ struct VideoCommand: AsyncParsableCommand {
         let seed = frame.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
         var options = VideoOptions()
         options.transfer = try validatingSettings { try frame.transferOptions(seed: seed) }
+        options.transfer.scales = 1
         options.temporalWeight = temporalWeight
         options.firstIterations = firstIterations
         options.iterations = iterations

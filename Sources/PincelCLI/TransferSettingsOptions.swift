@@ -1,19 +1,19 @@
 import ArgumentParser
 import Pincel
 
-/// The per-frame transfer options of `pincel video`, named and defaulted as the transfer's
-/// (`pincel transfer`), so a video frame looks like a still made with the same flags.
-struct FrameTransferOptions: ParsableArguments {
+/// The transfer settings `pincel transfer` and `pincel video` share, one declaration for both,
+/// so a video frame is made with the same flags, names and defaults as a still.
+struct TransferSettingsOptions: ParsableArguments {
     @Option(help: "A style painting (repeat for several).") var style: [String] = []
-    @Option(help: "Longer side of the frames in pixels (rounded to even sides).") var size = 512
+    @Option(help: "Longer side of the result in pixels (a video's frames: rounded to even sides).") var size = 512
     @Option(help: "Weight of the content loss.") var contentWeight: Float = 5
     @Option(help: "Weight of the style loss.") var styleWeight: Float = 100
     @Option(help: "Weight of the total-variation smoothing.") var tvWeight: Float = 1e-3
     @Option(help: "Total-variation norm.") var tvNorm: TVNormChoice = .l2
-    @Option(help: "Start image of the first frame: noise, content, style (any case), or a file path.") var `init` = "noise"
+    @Option(help: "Start image (a video's first frame): noise, content, style (any case), or a file path.") var `init` = "noise"
     @Option(help: "Optimiser.") var optimizer: OptimizerKind = .lbfgs
     @Option(help: "Step length (L-BFGS, default 1) or learning rate (Adam, default 10).") var learningRate: Float?
-    @Option(help: "Random seed of the first frame's noise (default: a new one, printed; kept in the work folder).") var seed: UInt64?
+    @Option(help: "Random seed (default: a new one, printed; a video keeps it in its work folder).") var seed: UInt64?
     @Option(help: "Blend weights for several styles, e.g. 0.7,0.3.") var styleBlend: String?
     @Option(help: "Style image size relative to --size.") var styleScale: Float = 1
     @Option(help: "Content layers, e.g. relu4_2 or relu4_2:1,relu5_2:0.5.") var contentLayers = "relu4_2"
@@ -21,7 +21,7 @@ struct FrameTransferOptions: ParsableArguments {
     var styleLayers = "relu1_1,relu2_1,relu3_1,relu4_1,relu5_1"
     @Option(help: "Pooling.") var pooling: PoolingMode = .max
     @Option(help: ArgumentHelp(ColorPreservation.help)) var preserveColors: ColorPreservation = .none
-    @Option(help: "Stop a frame once its objective fell by less than this fraction over the last 20 iterations (0: always run the iterations).")
+    @Option(help: "Stop a scale (a video's frame) once its objective fell by less than this fraction over the last 20 iterations (0: always run the iterations).")
     var tolerance: Float = 2e-3
     @Option(help: "L-BFGS history length.") var history = 100
     @Option(help: "Levels of L-BFGS's scale-space preconditioner (0: plain L-BFGS).") var preconditionLevels = 6
@@ -30,14 +30,15 @@ struct FrameTransferOptions: ParsableArguments {
     @Option(help: "VGG19 weights file (default: $PINCEL_WEIGHTS, then the cache filled by `make weights`).")
     var weights: String?
     @Option(help: "Threads (default: all cores).") var threads: Int?
-    @Option(help: "Refuse input frames with more pixels than this; also limits --size.") var maxPixels = 100_000_000
+    @Option(help: "Refuse input images with more pixels than this; also limits --size (size x size at most this).") var maxPixels = 100_000_000
 
     var objectiveFlags: ObjectiveFlags {
         ObjectiveFlags(contentWeight: contentWeight, styleWeight: styleWeight, tvWeight: tvWeight, tvNorm: tvNorm,
                        styleScale: styleScale, contentLayers: contentLayers, styleLayers: styleLayers)
     }
 
-    /// The library's per-frame options (its iterations are set by the video options).
+    /// The library's options from these flags (iterations, scales and the commands' own
+    /// settings are the caller's).
     func transferOptions(seed: UInt64) throws -> TransferOptions {
         var o = TransferOptions()
         try objectiveFlags.apply(to: &o)
@@ -55,7 +56,6 @@ struct FrameTransferOptions: ParsableArguments {
         o.network = NetworkOptions(pooling: pooling, algorithm: algorithm, precision: precision, threads: threads)
         o.maxPixels = maxPixels
         o.convergenceTolerance = tolerance
-        o.scales = 1
         return o
     }
 }
