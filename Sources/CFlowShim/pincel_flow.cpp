@@ -17,16 +17,12 @@ static void write_message(char *message, size_t size, const char *text) {
     std::snprintf(message, size, "%s", text);
 }
 
-extern "C" int pincel_flow_create(int preset, pincel_flow **out, char *message, size_t message_size) {
-    if (out == nullptr) { write_message(message, message_size, "no place for the flow object"); return PINCEL_FLOW_BAD_ARGUMENT; }
-    *out = nullptr;
-    if (preset < 0 || preset > 2) { write_message(message, message_size, "preset must be 0, 1 or 2"); return PINCEL_FLOW_BAD_ARGUMENT; }
+// Runs `body` (which returns a status) and turns every C++ exception into a status and a
+// message: nothing thrown crosses the C boundary.
+template <typename Body>
+static int guarded(char *message, size_t message_size, Body body) {
     try {
-        auto *flow = new pincel_flow();
-        flow->dis = cv::DISOpticalFlow::create(preset);
-        if (flow->dis.empty()) { delete flow; write_message(message, message_size, "OpenCV made no DIS flow object"); return PINCEL_FLOW_OPENCV_ERROR; }
-        *out = flow;
-        return PINCEL_FLOW_OK;
+        return body();
     } catch (const std::bad_alloc &) {
         write_message(message, message_size, "out of memory");
         return PINCEL_FLOW_OUT_OF_MEMORY;
@@ -37,6 +33,19 @@ extern "C" int pincel_flow_create(int preset, pincel_flow **out, char *message, 
         write_message(message, message_size, "unknown C++ exception");
         return PINCEL_FLOW_OPENCV_ERROR;
     }
+}
+
+extern "C" int pincel_flow_create(int preset, pincel_flow **out, char *message, size_t message_size) {
+    if (out == nullptr) { write_message(message, message_size, "no place for the flow object"); return PINCEL_FLOW_BAD_ARGUMENT; }
+    *out = nullptr;
+    if (preset < 0 || preset > 2) { write_message(message, message_size, "preset must be 0, 1 or 2"); return PINCEL_FLOW_BAD_ARGUMENT; }
+    return guarded(message, message_size, [&] {
+        auto *flow = new pincel_flow();
+        flow->dis = cv::DISOpticalFlow::create(preset);
+        if (flow->dis.empty()) { delete flow; write_message(message, message_size, "OpenCV made no DIS flow object"); return PINCEL_FLOW_OPENCV_ERROR; }
+        *out = flow;
+        return PINCEL_FLOW_OK;
+    });
 }
 
 extern "C" void pincel_flow_destroy(pincel_flow *flow) {
@@ -53,7 +62,7 @@ extern "C" int pincel_flow_compute(pincel_flow *flow, const uint8_t *from, const
         write_message(message, message_size, "frame size out of range");
         return PINCEL_FLOW_BAD_ARGUMENT;
     }
-    try {
+    return guarded(message, message_size, [&] {
         // The Mats wrap the caller's buffers; OpenCV writes the result into `result`, which
         // wraps out_flow, so no copy is made unless OpenCV reallocates (checked below).
         cv::Mat a(height, width, CV_8UC1, const_cast<uint8_t *>(from));
@@ -69,14 +78,5 @@ extern "C" int pincel_flow_compute(pincel_flow *flow, const uint8_t *from, const
             computed.copyTo(result);
         }
         return PINCEL_FLOW_OK;
-    } catch (const std::bad_alloc &) {
-        write_message(message, message_size, "out of memory");
-        return PINCEL_FLOW_OUT_OF_MEMORY;
-    } catch (const std::exception &e) {
-        write_message(message, message_size, e.what());
-        return PINCEL_FLOW_OPENCV_ERROR;
-    } catch (...) {
-        write_message(message, message_size, "unknown C++ exception");
-        return PINCEL_FLOW_OPENCV_ERROR;
-    }
+    });
 }
