@@ -27,7 +27,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-SHOTS = ROOT / ".build" / "studio-screenshots"  # --screenshots docs/images for the README's
+DEFAULT_SHOTS = ROOT / ".build" / "studio-screenshots"  # --screenshots docs/images for the README's
+SHOTS = DEFAULT_SHOTS
 
 
 def free_port():
@@ -127,7 +128,7 @@ def main():
     parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "pincel"))
     parser.add_argument("--weights", default=os.environ.get("PINCEL_WEIGHTS"))
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
-    parser.add_argument("--screenshots", default=str(SHOTS), help="folder for the screenshots")
+    parser.add_argument("--screenshots", default=str(DEFAULT_SHOTS), help="folder for the screenshots")
     args = parser.parse_args()
     global SHOTS
     SHOTS = pathlib.Path(args.screenshots)
