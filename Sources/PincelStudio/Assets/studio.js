@@ -55,7 +55,9 @@
     const pic = document.createElement('img');
     pic.src = withToken(img.url); pic.alt = img.name; pic.loading = 'lazy';
     const name = document.createElement('span');
-    name.className = 'name'; name.textContent = img.name;
+    const uploaded = img.ref.startsWith('upload:');
+    name.className = 'name'; name.textContent = (uploaded ? '↑ ' : '') + img.name;
+    if (uploaded) { div.classList.add('uploaded'); div.title = img.name + ' (your upload)'; }
     div.append(pic, name);
     if (isStyle && selected) {
       const w = document.createElement('input');
