@@ -42,7 +42,11 @@ def run_job(port, size, iterations):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=str(st.ROOT / ".build" / "release" / "pincel"))
-    parser.add_argument("--weights", default=os.environ.get("PINCEL_WEIGHTS"))
+    # The studio runs with a temporary PINCEL_HOME, so the weights are passed by path: $PINCEL_WEIGHTS,
+    # else the cache `make weights` fills.
+    cache = os.path.join(os.environ.get("PINCEL_HOME", os.path.expanduser("~/.cache/pincel")),
+                         "vgg19_weights_tf_dim_ordering_tf_kernels_notop_q.bin")
+    parser.add_argument("--weights", default=os.environ.get("PINCEL_WEIGHTS") or cache)
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--iterations", type=int, default=80)
     parser.add_argument("--runs", type=int, default=3)
