@@ -5,6 +5,8 @@ let package = Package(
     name: "Pincel",
     products: [
         .library(name: "Pincel", targets: ["Pincel"]),
+        // Video (`VideoTransfer`): needs OpenCV and ffmpeg besides what Pincel needs.
+        .library(name: "PincelVideo", targets: ["PincelVideo"]),
         .executable(name: "pincel", targets: ["PincelCLI"]),
     ],
     dependencies: [
@@ -31,13 +33,21 @@ let package = Package(
         .systemLibrary(name: "COpenCVVideo", path: "Sources/COpenCVVideo", pkgConfig: "pincel-opencv-video",
                        providers: [.apt(["libopencv-video-dev"])]),
         .target(name: "CFlowShim", dependencies: ["COpenCVVideo"], path: "Sources/CFlowShim"),
-        .target(
-            name: "Pincel",
-            dependencies: [
-                "CDNNL", "CVips", "CVipsShim", "CZlibInflate", "CFlowShim",
-            ],
-            path: "Sources/Pincel"
-        ),
+        // The pipeline, bottom up; each target imports only those above it here, and C
+        // modules only with `internal import` (DEVELOPMENT.md).
+        // Tensors, the loss maths, the optimisers, the network's description, the backend protocols.
+        .target(name: "PincelCore", path: "Sources/PincelCore"),
+        // VGG19 weights files (pickle, torch zip, safetensors).
+        .target(name: "PincelWeights", dependencies: ["PincelCore", "CZlibInflate"], path: "Sources/PincelWeights"),
+        // Images in and out (libvips).
+        .target(name: "PincelImaging", dependencies: ["PincelCore", "CVips", "CVipsShim"], path: "Sources/PincelImaging"),
+        // The oneDNN backend: VGG19's forward and backward passes and the matrix products.
+        .target(name: "PincelDNNL", dependencies: ["PincelCore", "PincelWeights", "CDNNL"], path: "Sources/PincelDNNL"),
+        // The pipeline (StyleTransfer, requests, results) and the umbrella `import Pincel`.
+        .target(name: "Pincel", dependencies: ["PincelCore", "PincelWeights", "PincelImaging", "PincelDNNL"],
+                path: "Sources/Pincel"),
+        // Video: optical flow (OpenCV), ffmpeg, the temporal loss.
+        .target(name: "PincelVideo", dependencies: ["Pincel", "CFlowShim"], path: "Sources/PincelVideo"),
         // Built on the public API only: the paper's figures and the engine benchmark.
         .target(name: "PincelFigures", dependencies: ["Pincel"], path: "Sources/PincelFigures"),
         .target(name: "PincelBench", dependencies: ["Pincel"], path: "Sources/PincelBench"),
@@ -60,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "PincelCLI",
             dependencies: [
-                "Pincel", "PincelFigures", "PincelBench", "PincelStudio",
+                "Pincel", "PincelVideo", "PincelFigures", "PincelBench", "PincelStudio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/PincelCLI"
@@ -68,7 +78,7 @@ let package = Package(
         // Helpers shared by both test targets (never a product).
         .target(name: "PincelTestSupport", path: "Tests/Support"),
         .testTarget(name: "PincelTests",
-                    dependencies: ["Pincel", "PincelFigures", "PincelTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/PincelTests",
+                    dependencies: ["Pincel", "PincelVideo", "PincelFigures", "PincelTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/PincelTests",
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PincelStudioTests",
                     dependencies: ["PincelStudio", "Pincel", "PincelTestSupport",

@@ -7,7 +7,7 @@
 #
 # A target is one file, Fuzz/Targets/<Name>.swift, defining LLVMFuzzerTestOneInput through
 # @_cdecl, whose first line lists the sources it is compiled with:
-#   // fuzz-sources: Sources/Pincel/Weights/*.swift Fuzz/Support/X.swift ...
+#   // fuzz-sources: Sources/PincelWeights/*.swift Fuzz/Support/X.swift ...
 # plus an optional seed corpus folder Fuzz/Corpus/<Name>/ and libFuzzer dictionary
 # Fuzz/Dictionaries/<Name>.dict. Nothing else is needed to add one.
 #
@@ -43,8 +43,17 @@ build() { # name
   echo "fuzz: building $name"
   local includes=()
   for d in Sources/C*/; do [ -f "$d/module.modulemap" ] && includes+=(-I "$d"); done
-  swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "Fuzz$name" \
-    "${includes[@]}" "${sources[@]}" "$src" -o "$bin" 2>&1 | grep -v "Cannot export local symbol" >&2 || true
+  # The sources come from several of the package's targets and are compiled here as one
+  # module: copies without their imports of each other (`import PincelCore`, …).
+  local flat="$out/src/$name" copies=()
+  rm -rf "$flat" && mkdir -p "$flat"
+  for f in "${sources[@]}"; do
+    local copy="$flat/$(echo "$f" | tr '/' '_')"
+    sed -E 's/^(@_exported |public |package |internal )?import Pincel[A-Za-z]*$//' "$f" > "$copy"
+    copies+=("$copy")
+  done
+  swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name "Fuzz$name" -package-name Fuzz \
+    "${includes[@]}" "${copies[@]}" "$src" -o "$bin" 2>&1 | grep -v "Cannot export local symbol" >&2 || true
   [ -x "$bin" ] && [ "$(stat -c %Y "$bin")" -ge "$newest" ] || { echo "fuzz: building $name failed" >&2; return 1; }
 }
 

@@ -1,3 +1,10 @@
+// The umbrella: `import Pincel` brings the pipeline and the layers below it that a library
+// user needs (tensors, losses and optimisers; weights; images).
+@_exported import PincelCore
+@_exported import PincelWeights
+@_exported import PincelImaging
+@_exported import PincelDNNL
+
 /// Pincel: neural style transfer (Gatys, Ecker & Bethge 2015) on oneDNN and libvips.
 public enum PincelInfo {
     /// The library's version.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pincel
+import PincelVideo
 
 /// `pincel video --input clip.mp4 --style painting.jpg --output out.mp4`: a video stylised
 /// frame by frame with the temporal loss of Ruder, Dosovitskiy & Brox (2016).

@@ -3,6 +3,10 @@ import Synchronization
 import PincelTestSupport
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 @testable import PincelFigures
 
 /// The paper's figures on tiny images with the real weights.

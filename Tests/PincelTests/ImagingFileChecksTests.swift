@@ -2,6 +2,10 @@ import Foundation
 import Testing
 import PincelTestSupport
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// What a path is, checked before any decoder sees it, and the output checks and temporary
 /// names of the atomic save.

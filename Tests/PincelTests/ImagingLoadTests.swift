@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 @Suite struct ImagingLoadTests {
     @Test func quadrantPNGLoadsExactly() throws {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// The text a transfer stores (seed, command) in every output format: PNG text chunks, and an
 /// XMP packet in JPEG, WebP and TIFF, each read back by `ImageIO.textMetadata`.

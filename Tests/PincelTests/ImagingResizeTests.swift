@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 @Suite struct ImagingResizeTests {
     /// A smooth [3, h, w] test pattern with values inside 0…255.

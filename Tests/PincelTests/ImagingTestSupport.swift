@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// Fixture paths and small helpers shared by the Imaging test suites.
 enum ImagingFixtures {

@@ -1,5 +1,9 @@
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// Post-ReLU-like activations for the loss tests.
 private extension TestRNG {

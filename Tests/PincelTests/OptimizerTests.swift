@@ -1,5 +1,9 @@
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 
 /// Chained Rosenbrock `Σ 100 (x_{i+1} - x_i²)² + (1 - x_i)²`, evaluated in Double; minimum 0 at (1, …, 1).

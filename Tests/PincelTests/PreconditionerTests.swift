@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// The scale-space preconditioner `M = I + Σ (4 gain)^k Dᵀᵏ Dᵏ` and L-BFGS with it.
 @Suite("Scale-space preconditioner")

@@ -1,4 +1,8 @@
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// Deterministic random numbers for tests: the library's SplitMix64 (``SeededRandom``)
 /// with uniform draws in Float or Double.

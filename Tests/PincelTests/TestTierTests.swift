@@ -2,6 +2,10 @@ import Foundation
 import PincelTestSupport
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// The fast tier's contract: it runs with the weights out of reach, so a test that needs them
 /// but lacks `.needsWeights` fails there. Running the fast tier with the weights in reach (for

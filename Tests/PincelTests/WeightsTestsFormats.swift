@@ -3,6 +3,10 @@ import PincelTestSupport
 import Testing
 import ZIPFoundation
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// The three container formats. Expected values are printed by
 /// `python3 scripts/weights_fixtures.py`, which also wrote the fixtures (numpy, no torch).

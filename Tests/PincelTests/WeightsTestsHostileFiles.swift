@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// Attacks on the containers (zip, safetensors, the file itself) and on the weight values.
 @Suite(.scratchFolder) struct WeightsHostileFileTests {

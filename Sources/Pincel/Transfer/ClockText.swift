@@ -1,3 +1,8 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 /// Durations as a clock, for progress lines and ETAs.
 public enum ClockText {
     /// `m:ss` below an hour, `h:mm:ss` above; a value that is not finite or is above 999 hours

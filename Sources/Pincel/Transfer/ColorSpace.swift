@@ -1,3 +1,8 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 /// Colour conversions on planar images `[3, H, W]` (RGB, 0…255) for colour preservation.
 public enum ColorSpace {
     /// BT.601 luma: `Y = 0.299 R + 0.587 G + 0.114 B`, `[1, H, W]`.

@@ -1,3 +1,8 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 /// The objective of Gatys et al. for one image size:
 /// `content_weight · Σ_l w_l mean((F_l(x) − F_l(c))²)
 ///  + style_weight · Σ_l w_l mean((G_l(x) − A_l)²) + TV(x)`.
@@ -20,6 +25,9 @@ public final class GatysObjective {
         public var temporal: Float = 0
         /// The objective: the sum of the terms.
         public var total: Float { content + style + tv + temporal }
+
+        /// All terms zero.
+        package init() {}
     }
 
     /// Image height, pixels.

@@ -1,3 +1,7 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
 import Foundation
 
 /// A run's peak memory, estimated before any work from the sizes the run will allocate.

@@ -1,3 +1,8 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 extension StyleTransfer {
     /// The objective of an image as a transfer
     /// measures its result "as saved": the image is clamped to 0…255 and rounded to 8 bits, then

@@ -1,3 +1,8 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 /// What ``GatysObjective`` measures: its terms' layers and weights, nothing else.
 ///
 /// Either term may be empty (no layers, or weight 0): a content reconstruction has no style

@@ -1,3 +1,7 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
 import Foundation
 
 /// Where a running transfer is, reported after each objective evaluation.
@@ -25,7 +29,7 @@ public struct TransferProgress: Sendable {
 /// The optimisation of Gatys, Ecker & Bethge's objective, coarse to fine, on images already
 /// loaded and sized: the synchronous core under ``StyleTransfer``, which loads the images,
 /// validates the settings and runs this on its own thread.
-enum TransferEngine {
+package enum TransferEngine {
     /// Runs a transfer on images already loaded and sized.
     ///
     /// With several scales (see ``ScalePlan``) the transfer first runs on the images
@@ -41,7 +45,7 @@ enum TransferEngine {
     ///   - progress: called after every evaluation with the state and a function that gives
     ///     the current image as RGB at the current scale; return `false` to stop (the
     ///     current image is kept).
-    static func run(content: Tensor, styles: [Tensor], weights: VGG19Weights, options: TransferOptions,
+    package static func run(content: Tensor, styles: [Tensor], weights: VGG19Weights, options: TransferOptions,
                     initialImage: Tensor? = nil, spatial: LoadedSpatial? = nil, pixelTerm: (any PixelTerm)? = nil,
                     progress: (TransferProgress, @escaping @Sendable () -> Tensor) -> Bool = { _, _ in true }) throws -> TransferResult {
         guard content.shape.count == 3, content.shape[0] == 3 else {

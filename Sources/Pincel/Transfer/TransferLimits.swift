@@ -1,3 +1,8 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 /// The documented range of every numeric transfer setting. ``TransferOptions/validate(styleCount:)``
 /// checks them before anything is computed from them, so nothing derived (pixel counts, buffer
 /// sizes, the scale plan) can overflow or allocate without limit.

@@ -1,3 +1,8 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 /// How the starting image is made.
 public enum InitialImage: Sendable, Equatable {
     /// Small Gaussian noise around mid-grey.

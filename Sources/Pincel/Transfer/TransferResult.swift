@@ -1,3 +1,8 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 /// What a transfer produced.
 public struct TransferResult: Sendable {
     /// How the run ended.

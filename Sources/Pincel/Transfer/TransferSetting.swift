@@ -1,3 +1,8 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 /// The settings of a transfer that validation can refuse, named in the library's own terms
 /// (a front end maps them to its flags or form fields).
 public enum TransferSetting: String, Sendable, CaseIterable {

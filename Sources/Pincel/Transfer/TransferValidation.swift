@@ -1,3 +1,8 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 extension TransferOptions {
     /// Checks every setting against its documented range (``TransferLimits``) and against the
     /// others, before anything is computed from them. ``StyleTransfer`` calls it; a front end

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// A network's thread count applies to its own work only (see ``ComputeThreads``).
 @Suite("Compute threads")

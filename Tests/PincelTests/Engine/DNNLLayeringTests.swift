@@ -1,22 +1,26 @@
 import Foundation
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// oneDNN stays behind its shim: one status check, one directory.
 @Suite("oneDNN layering")
 struct DNNLLayeringTests {
     @Test func onlyTheDNNLDirectoryImportsCDNNL() throws {
         let sources = StyleTransferTests.repo.appendingPathComponent("Sources")
-        let shim = sources.appendingPathComponent("Pincel/VGG/DNNL").path + "/"
+        let shim = sources.appendingPathComponent("PincelDNNL").path + "/"
         let files = try #require(FileManager.default.enumerator(atPath: sources.path)).compactMap { $0 as? String }
             .filter { $0.hasSuffix(".swift") }
         #expect(files.count > 50)
         let offenders = try files.filter { file in
             let path = sources.appendingPathComponent(file).path
             let text = try String(contentsOfFile: path, encoding: .utf8)
-            return !path.hasPrefix(shim) && text.split(separator: "\n").contains { $0.hasPrefix("import CDNNL") }
+            return !path.hasPrefix(shim) && text.split(separator: "\n").contains { $0.hasPrefix("import CDNNL") || $0.hasPrefix("internal import CDNNL") }
         }
-        #expect(offenders.isEmpty, "import CDNNL outside Sources/Pincel/VGG/DNNL: \(offenders)")
+        #expect(offenders.isEmpty, "import CDNNL outside Sources/PincelDNNL: \(offenders)")
     }
 
     @Test func aFailingProductThrowsTheDNNLError() throws {

@@ -1,5 +1,9 @@
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// Relative L2 error ||a - b|| / ||b||.
 func relativeL2(_ a: [Float], _ b: [Double]) -> Double {

@@ -1,6 +1,10 @@
 import PincelTestSupport
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// The oneDNN network on the real weights against an independent numpy (float64) VGG19.
 ///

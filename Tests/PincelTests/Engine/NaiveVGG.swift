@@ -1,4 +1,8 @@
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// A deliberately simple VGG19 prefix in plain Swift (Double precision, direct loops), the
 /// independent reference for the oneDNN network. Layout: `[C][H][W]`, Caffe BGR input.

@@ -1,5 +1,9 @@
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// Plans are built once per image size and weights reordered once per layout.
 @Suite("Plan cache")

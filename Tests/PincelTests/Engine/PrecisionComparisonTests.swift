@@ -2,6 +2,10 @@ import Foundation
 import PincelTestSupport
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// Winograd f32 and direct bf16 image gradients against direct f32, on the real weights and
 /// two real images at 256 px (longer side).

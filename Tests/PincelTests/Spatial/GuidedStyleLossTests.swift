@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// The guided style loss against a naive Double implementation written from its definition,
 /// and its gradient against central finite differences of that implementation.

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// Two flat-colour "paintings" (red, blue) with left/right masks on the astronaut photo, real
 /// weights: the left half ends red, the right half blue, and the change happens within a few

@@ -2,6 +2,10 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// Spatial control through the public API with random weights: validation, the change mask's
 /// exactness (in memory and after saving), and that masks leave the unmasked path alone.

@@ -2,6 +2,10 @@ import Foundation
 import PincelTestSupport
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 import PincelFigures
 
 /// Library arithmetic on user-sized numbers never traps: bounds are checked before

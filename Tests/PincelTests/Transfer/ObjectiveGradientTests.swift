@@ -2,6 +2,10 @@ import Foundation
 import PincelTestSupport
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// The whole Gatys objective through the real VGG19: Pincel's analytic gradient (oneDNN +
 /// loss kernels, f32) against central finite differences of an independent float64

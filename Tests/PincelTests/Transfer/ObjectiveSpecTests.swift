@@ -1,5 +1,9 @@
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// The objective's own spec: either term may be empty (reconstructions need no dummy layers).
 @Suite("Objective spec")

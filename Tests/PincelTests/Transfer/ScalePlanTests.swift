@@ -1,6 +1,10 @@
 import PincelTestSupport
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 @Suite("Coarse-to-fine schedule")
 struct ScalePlanTests {

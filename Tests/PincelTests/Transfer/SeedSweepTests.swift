@@ -2,6 +2,10 @@ import Foundation
 import PincelTestSupport
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// Every seed converges: a seeded sweep of default transfers (L-BFGS from noise) at small sizes,
 /// both poolings, on the real weights (about 95 s on an idle 2-core machine). Before the blind-step fix some seeds sat at their noise

@@ -2,6 +2,10 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
 
 /// The public entry point: validation, events, cancellation, sources. Random weights (no file):
 /// these tests check the pipeline's behaviour, not the picture.

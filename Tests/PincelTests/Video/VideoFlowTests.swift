@@ -1,6 +1,11 @@
 import Foundation
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
+@testable import PincelVideo
 
 /// A smooth, textured grey-level test pattern (no periodicity at the scale of the shifts),
 /// `[3, h, w]`, sampled at `(x − sx, y − sy)`: shifting by `(sx, sy)` moves its content by

@@ -2,6 +2,11 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Pincel
+@testable import PincelCore
+@testable import PincelWeights
+@testable import PincelImaging
+@testable import PincelDNNL
+@testable import PincelVideo
 
 /// Runs ffmpeg (the tests' clip maker); fails the test when it fails.
 func runFFmpeg(_ arguments: [String]) throws {

@@ -1,3 +1,8 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 /// An image given to a transfer: a file to decode, or pixels already decoded.
 public enum ImageSource: Sendable, Equatable {
     /// An image file (PNG, JPEG, WebP, TIFF, … anything libvips reads), decoded with the safe
@@ -7,7 +12,7 @@ public enum ImageSource: Sendable, Equatable {
     case pixels(Tensor)
 
     /// Loads the image with its longer side `longerSide` pixels (Lanczos).
-    func load(longerSide: Int, maxPixels: Int, setting: TransferSetting) throws -> Tensor {
+    package func load(longerSide: Int, maxPixels: Int, setting: TransferSetting) throws -> Tensor {
         switch self {
         case .file(let path):
             return try ImageIO.load(path, longerSide: longerSide, maxPixels: maxPixels)

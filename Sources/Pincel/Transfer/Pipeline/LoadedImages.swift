@@ -1,5 +1,10 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 /// A request's images, decoded and sized as the engine takes them.
-struct LoadedImages {
+package struct LoadedImages {
     /// RGB `[3, H, W]`, longer side ``TransferOptions/size``.
     var content: Tensor
     /// RGB, longer side `size · styleScale` (at least 32 px).
@@ -20,13 +25,13 @@ struct LoadedImages {
     }
 
     /// The style images' longer side for a result of `size` pixels.
-    static func styleSide(size: Int, styleScale: Float) -> Int {
+    package static func styleSide(size: Int, styleScale: Float) -> Int {
         max(32, Int((Float(size) * styleScale).rounded()))
     }
 
     /// The start image a `.style` or `.image` start needs, at `width` x `height` (`nil` for
     /// noise and content starts, which the engine makes itself).
-    static func initialImage(_ initial: InitialImage, styles: [Tensor], width: Int, height: Int,
+    package static func initialImage(_ initial: InitialImage, styles: [Tensor], width: Int, height: Int,
                              maxPixels: Int) throws -> Tensor? {
         switch initial {
         case .noise, .content: return nil

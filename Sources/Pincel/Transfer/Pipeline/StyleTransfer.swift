@@ -1,3 +1,7 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
 import Foundation
 import Synchronization
 
@@ -84,7 +88,7 @@ public struct StyleTransfer: Sendable {
     }
 
     /// 16 MiB: the engine's recursion is shallow, but libvips and oneDNN use the stack freely.
-    static let stackBytes = 16 << 20
+    package static let stackBytes = 16 << 20
 
     /// The pipeline on the calling thread: load, size, run, until done or `stop` is raised.
     func runBlocking(stop: StopSignal, onEvent: (TransferEvent) -> Void) throws -> TransferResult {
@@ -119,8 +123,9 @@ public enum TransferOutcome: Sendable {
 }
 
 /// A stop request that the transfer's thread polls at every evaluation.
-final class StopSignal: Sendable {
+package final class StopSignal: Sendable {
     private let raised = Atomic<Bool>(false)
-    func raise() { raised.store(true, ordering: .relaxed) }
-    var isRaised: Bool { raised.load(ordering: .relaxed) }
+    package init() {}
+    package func raise() { raised.store(true, ordering: .relaxed) }
+    package var isRaised: Bool { raised.load(ordering: .relaxed) }
 }

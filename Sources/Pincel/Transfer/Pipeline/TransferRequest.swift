@@ -1,3 +1,8 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 /// Everything a transfer needs besides the weights: the photo, the paintings and the settings.
 ///
 /// The images are sized by the library: the content to ``TransferOptions/size`` (longer side),

@@ -1,3 +1,8 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 /// The guides of a guided style term at one image size: one mask per style at the content's
 /// resolution (already normalised so they sum to at most 1 per pixel) and, per style, an
 /// optional region of its painting (any size; resized to the painting's).

@@ -1,5 +1,10 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 /// A request's ``SpatialControl``, loaded: masks at the content's size as weights 0…1.
-struct LoadedSpatial {
+package struct LoadedSpatial {
     /// Per style, its mask normalised so the masks sum to at most 1 per pixel (`nil`: no masks).
     var styleMasks: [[Float]]?
     /// Per style, its region as `[1, h, w]` weights at the painting's size, or `nil`.
@@ -14,7 +19,7 @@ struct LoadedSpatial {
     ///
     /// - Throws: ``TransferError/invalidSetting(_:_:)`` for a mask or region that is black
     ///   everywhere (it would select nothing); ``ImageError`` for one that cannot be read.
-    init?(_ spatial: SpatialControl, content: Tensor, styles: [Tensor], maxPixels: Int) throws {
+    package init?(_ spatial: SpatialControl, content: Tensor, styles: [Tensor], maxPixels: Int) throws {
         guard !spatial.isEmpty else { return nil }
         let (h, w) = (content.shape[1], content.shape[2])
         height = h

@@ -1,3 +1,8 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 extension MemoryEstimate {
     /// Bytes that spatial control adds to a run of `pixels` result pixels (``SpatialControl``),
     /// on top of ``total``: per style mask, the mask as loaded and at the current scale and its

@@ -1,3 +1,8 @@
+import PincelCore
+import PincelWeights
+import PincelImaging
+import PincelDNNL
+
 /// Spatial control of a transfer (Gatys, Ecker, Bethge, Hertzmann & Shechtman, *Controlling
 /// Perceptual Factors in Neural Style Transfer*, CVPR 2017, arXiv:1611.07865): which style
 /// paints which region of the photo, which part of each painting gives its statistics, and

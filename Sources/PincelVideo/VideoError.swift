@@ -1,0 +1,51 @@
+import Pincel
+import PincelCore
+import PincelImaging
+
+/// Why a video transfer cannot start or stopped. Every `description` is one line.
+public enum VideoError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// `ffmpeg` or `ffprobe` is not on the `PATH`.
+    case toolMissing(String)
+    /// The input is not a video (or frame folder) this transfer can read; the text says why.
+    case unreadableInput(path: String, reason: String)
+    /// The output's extension names no container this transfer writes.
+    case unsupportedOutput(path: String)
+    /// A setting of ``VideoOptions`` is out of range; the text says which and why.
+    case invalidSetting(String)
+    /// The work folder holds frames made with other settings or another input.
+    case workFolderMismatch(path: String)
+    /// Reading or writing the work folder failed.
+    case workFolder(path: String, reason: String)
+    /// `ffmpeg` failed while decoding or encoding; its first error line.
+    case ffmpegFailed(String)
+    /// OpenCV's optical flow failed.
+    case flowFailed(String)
+    /// A flow field or temporal target of the wrong size (a damaged flow file, a bug).
+    case badFlow(String)
+
+    /// The error in one line.
+    public var description: String {
+        let text: String
+        switch self {
+        case .toolMissing(let tool):
+            text = "\(tool) was not found on the PATH; install Debian's ffmpeg package"
+        case .unreadableInput(let path, let reason):
+            text = "cannot read the video \(path): \(reason)"
+        case .unsupportedOutput(let path):
+            text = "cannot write the video \(path): give it the extension .mp4, .mov, .mkv, .webm or .gif"
+        case .invalidSetting(let reason):
+            text = reason
+        case .workFolderMismatch(let path):
+            text = "the work folder \(path) holds frames of another input or other settings; remove it or choose another work folder"
+        case .workFolder(let path, let reason):
+            text = "work folder \(path): \(reason)"
+        case .ffmpegFailed(let line):
+            text = "ffmpeg failed: \(line)"
+        case .flowFailed(let line):
+            text = "optical flow failed: \(line)"
+        case .badFlow(let line):
+            text = "bad optical flow: \(line)"
+        }
+        return OneLine.sanitize(text)
+    }
+}
