@@ -18,7 +18,8 @@ struct PincelCommand: AsyncParsableCommand {
     /// Signals, closed streams and SIGPIPE are set up before anything else runs (see
     /// ``ProcessStartup``), then ArgumentParser parses and runs the command. A negative
     /// number after an option is its value (``NegativeNumberArguments``); `pincel` alone and
-    /// `pincel --help` show the transfer's usage (``RootHelp``).
+    /// `pincel --help` show the transfer's usage (``RootHelp``); an unknown option is named
+    /// before anything else a failed parse reports (``UnknownOptions``).
     static func main() async {
         ProcessStartup.prepare()
         let arguments = NegativeNumberArguments.joined(Array(CommandLine.arguments.dropFirst()))
@@ -34,6 +35,11 @@ struct PincelCommand: AsyncParsableCommand {
         do {
             command = try parseAsRoot(arguments)
         } catch {
+            if let unknown = UnknownOptions.first(in: arguments) {
+                StandardError.write("Error: " + UnknownOptions.message(option: unknown.option, suggestion: unknown.suggestion)
+                                    + "\n  See '\(RootHelp.commandPath(of: unknown.command)) --help' for more information.\n")
+                Foundation.exit(ExitCode.validationFailure.rawValue)
+            }
             exitReporting(error)
         }
         do {
