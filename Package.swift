@@ -35,7 +35,8 @@ let package = Package(
         .target(name: "CFlowShim", dependencies: ["COpenCVVideo"], path: "Sources/CFlowShim"),
         // The pipeline, bottom up; each target imports only those above it here, and C
         // modules only with `internal import` (DEVELOPMENT.md).
-        // Tensors, the loss maths, the optimisers, the network's description, the backend protocols.
+        // Tensors, the loss maths, the optimisers, the network's description, the backend protocols
+        // (FeatureNetwork, MatrixProducts, ComputeBackend).
         .target(name: "PincelCore", path: "Sources/PincelCore"),
         // VGG19 weights files (pickle, torch zip, safetensors).
         .target(name: "PincelWeights", dependencies: ["PincelCore", "CZlibInflate"], path: "Sources/PincelWeights"),
@@ -43,14 +44,15 @@ let package = Package(
         .target(name: "PincelImaging", dependencies: ["PincelCore", "CVips", "CVipsShim"], path: "Sources/PincelImaging"),
         // The oneDNN backend: VGG19's forward and backward passes and the matrix products.
         .target(name: "PincelDNNL", dependencies: ["PincelCore", "PincelWeights", "CDNNL"], path: "Sources/PincelDNNL"),
-        // The pipeline (StyleTransfer, requests, results) and the umbrella `import Pincel`.
+        // The pipeline (StyleTransfer, requests, results, the objective, the backend registry) and
+        // the umbrella `import Pincel` (which re-exports PincelCore, PincelWeights, PincelImaging).
         .target(name: "Pincel", dependencies: ["PincelCore", "PincelWeights", "PincelImaging", "PincelDNNL"],
                 path: "Sources/Pincel"),
         // Video: optical flow (OpenCV), ffmpeg, the temporal loss.
         .target(name: "PincelVideo", dependencies: ["Pincel", "CFlowShim"], path: "Sources/PincelVideo"),
         // Built on the public API only: the paper's figures and the engine benchmark.
         .target(name: "PincelFigures", dependencies: ["Pincel"], path: "Sources/PincelFigures"),
-        .target(name: "PincelBench", dependencies: ["Pincel"], path: "Sources/PincelBench"),
+        .target(name: "PincelBench", dependencies: ["Pincel", "PincelDNNL"], path: "Sources/PincelBench"),
         // Pincel Studio: a local web app on the public API (`pincel studio`).
         .target(
             name: "PincelStudio",
@@ -70,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "PincelCLI",
             dependencies: [
-                "Pincel", "PincelVideo", "PincelFigures", "PincelBench", "PincelStudio",
+                "Pincel", "PincelDNNL", "PincelVideo", "PincelFigures", "PincelBench", "PincelStudio",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/PincelCLI"
@@ -78,7 +80,7 @@ let package = Package(
         // Helpers shared by both test targets (never a product).
         .target(name: "PincelTestSupport", path: "Tests/Support"),
         .testTarget(name: "PincelTests",
-                    dependencies: ["Pincel", "PincelVideo", "PincelFigures", "PincelTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/PincelTests",
+                    dependencies: ["Pincel", "PincelDNNL", "PincelVideo", "PincelFigures", "PincelTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")], path: "Tests/PincelTests",
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "PincelStudioTests",
                     dependencies: ["PincelStudio", "Pincel", "PincelTestSupport",

@@ -3,7 +3,6 @@
 @_exported import PincelCore
 @_exported import PincelWeights
 @_exported import PincelImaging
-@_exported import PincelDNNL
 
 /// Pincel: neural style transfer (Gatys, Ecker & Bethge 2015) on oneDNN and libvips.
 public enum PincelInfo {

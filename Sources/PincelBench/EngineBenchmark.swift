@@ -1,5 +1,6 @@
 import Foundation
 import Pincel
+import PincelDNNL
 
 /// Times VGG19 forward+backward passes (conv1_1 … relu5_1) for each engine mode.
 public enum EngineBenchmark {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Pincel
 import PincelBench
+import PincelDNNL
 
 extension BenchCommand {
     /// `pincel bench --spatial N`: seconds per transfer iteration, plain and with two style

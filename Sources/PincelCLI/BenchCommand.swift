@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Pincel
 import PincelBench
+import PincelDNNL
 
 /// `pincel bench`: engine speed per algorithm and precision.
 struct BenchCommand: AsyncParsableCommand {

@@ -31,7 +31,7 @@ enum OptionBounds {
     static let history = 1...1000
     static let preconditionLevels = 0...12
     /// More threads than this only oversubscribe the cores (and 100000 crash libgomp).
-    static let threads = 1...ComputeThreads.maximum
+    static let threads = TransferLimits.threads
     static let maxPixels = 1024...1_000_000_000
     static let columns = 1...1000
     static let quality = 1...100

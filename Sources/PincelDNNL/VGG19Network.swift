@@ -15,7 +15,7 @@ import PincelWeights
 /// Threads: `options.threads` applies to this network's work only. It is set on the calling
 /// thread around each plan build, forward and backward pass (the tap-gradient callback
 /// included) and restored afterwards; see ``ComputeThreads`` for how and its limits.
-public final class VGG19Network {
+public final class VGG19Network: FeatureNetwork {
     /// The layers whose activations ``forward(_:)`` returns, in the order given.
     public let taps: [VGG19Layer]
     /// Pooling, algorithm, precision, threads, recomputation and tap layout.
@@ -64,6 +64,13 @@ public final class VGG19Network {
     public func withComputeThreads<T>(_ body: () throws -> T) rethrows -> T {
         try ComputeThreads.withCount(options.threads, body)
     }
+
+    /// How tap activations are laid out: ``NetworkOptions/tapLayout``.
+    public var tapLayout: FeatureLayout { options.tapLayout }
+
+    /// The loss terms' matrix products: oneDNN's sgemm, on this network's threads when called
+    /// inside ``withComputeThreads(_:)`` or a pass.
+    public var products: any MatrixProducts { DNNLMatrixProducts() }
 
     /// Smallest image side the deepest tap needs (each pooling halves the size).
     public var minimumSide: Int { 1 << (taps.map(\.poolingsBefore).max() ?? 0) }

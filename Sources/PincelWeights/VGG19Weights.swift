@@ -9,7 +9,7 @@ public struct ConvWeights: Sendable, Equatable {
     public var bias: [Float]
 
     /// A convolution's weights `[out, in, 3, 3]` and bias `[out]` (shapes are checked when a
-    /// ``VGG19Network`` is built, not here).
+    /// network is built, not here).
     public init(weights: Tensor, bias: [Float]) {
         self.weights = weights
         self.bias = bias

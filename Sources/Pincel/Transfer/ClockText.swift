@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// Durations as a clock, for progress lines and ETAs.
 public enum ClockText {

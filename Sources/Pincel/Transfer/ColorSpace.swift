@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// Colour conversions on planar images `[3, H, W]` (RGB, 0…255) for colour preservation.
 public enum ColorSpace {

@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// The objective of Gatys et al. for one image size:
 /// `content_weight · Σ_l w_l mean((F_l(x) − F_l(c))²)
@@ -10,7 +9,9 @@ import PincelDNNL
 /// The variable is an image `[C, H, W]` with values 0…255, `C` = 3 (RGB) or 1 (luminance
 /// only: the network sees it replicated to grey RGB, and the gradient is summed back).
 /// All buffers are made once; ``evaluate(_:gradient:)`` allocates nothing. The network may
-/// use either tap layout (``NetworkOptions/tapLayout``); channels-last is the faster.
+/// use either tap layout (``NetworkOptions/tapLayout``); channels-last is the faster. The
+/// network is any backend's (``FeatureNetwork``): the objective reads features and writes
+/// gradients only through it.
 public final class GatysObjective {
     /// The value of each term at the last evaluation.
     public struct Terms: Sendable, Equatable {
@@ -39,7 +40,7 @@ public final class GatysObjective {
     /// The terms of the last ``evaluate(_:gradient:)`` (zero before the first).
     public private(set) var terms = Terms()
 
-    private let network: VGG19Network
+    private let network: any FeatureNetwork
     private let content: [(tap: Int, weight: Float, target: [Float])]
     private let style: [(tap: Int, weight: Float, target: GramMatrix, workspace: StyleLayerWorkspace)]
     /// The style term with spatial control (``SpatialControl``), instead of ``style``.
@@ -60,12 +61,12 @@ public final class GatysObjective {
     ///   - styles: each `[channels, h, w]`, any size; may be empty when the spec has no style
     ///     term.
     ///   - spec: the terms' layers and weights.
-    public convenience init(network: VGG19Network, content contentImage: Tensor, styles: [Tensor], spec: ObjectiveSpec) throws {
+    public convenience init(network: any FeatureNetwork, content contentImage: Tensor, styles: [Tensor], spec: ObjectiveSpec) throws {
         try self.init(network: network, content: contentImage, styles: styles, spec: spec, guides: nil)
     }
 
     /// The objective with a guided style term when `guides` is given (``GuidedStyleTerm``).
-    init(network: VGG19Network, content contentImage: Tensor, styles: [Tensor], spec: ObjectiveSpec,
+    init(network: any FeatureNetwork, content contentImage: Tensor, styles: [Tensor], spec: ObjectiveSpec,
          guides: StyleGuides?) throws {
         guard contentImage.shape.count == 3, [1, 3].contains(contentImage.shape[0]) else {
             throw VGGError.badShape(expected: [3, -1, -1], got: contentImage.shape, what: "content image")
@@ -102,12 +103,8 @@ public final class GatysObjective {
                                 styleWeight: spec.styleWeight)
         }
         for image in styles where !styleTaps.isEmpty && guides == nil {
-            let features = try Self.activations(network: network, image: image, taps: styleTaps)
-            for (k, f) in features.enumerated() {
-                grams[k].append(try network.withComputeThreads { try f.data.withUnsafeBufferPointer {
-                    try GramMatrix(features: $0, channels: f.shape[0], layout: network.options.tapLayout)
-                } })
-            }
+            try Self.runForward(network: network, image: image)
+            for (k, tap) in styleTaps.enumerated() { grams[k].append(try network.gramMatrix(ofTap: tap)) }
         }
         let blendWeights = spec.styleBlend ?? Array(repeating: 1, count: styles.count)
         style = guides != nil ? [] : try zip(styleLayers, styleTaps).enumerated().map { k, pair in
@@ -124,10 +121,15 @@ public final class GatysObjective {
     }
 
 
-    /// Each tap's activation, in the network's tap layout (the shape says `[C, h, w]` either way).
-    static func activations(network: VGG19Network, image: Tensor, taps: [Int]) throws -> [Tensor] {
+    /// The forward pass on `image` (`[1 or 3, h, w]`; one channel is seen as grey RGB).
+    static func runForward(network: any FeatureNetwork, image: Tensor) throws {
         let rgb = image.shape[0] == 1 ? Tensor(shape: [3] + image.shape.dropFirst(), data: image.data + image.data + image.data) : image
         try rgb.data.withUnsafeBufferPointer { try network.forward(image: $0, height: rgb.shape[1], width: rgb.shape[2]) }
+    }
+
+    /// Each tap's activation, in the network's tap layout (the shape says `[C, h, w]` either way).
+    static func activations(network: any FeatureNetwork, image: Tensor, taps: [Int]) throws -> [Tensor] {
+        try runForward(network: network, image: image)
         return try taps.map { Tensor(shape: try network.shape(ofTap: $0), data: Array(try network.activation($0))) }
     }
 
@@ -154,13 +156,12 @@ public final class GatysObjective {
                 g.update(repeating: 0)
                 for c in content where c.tap == t {
                     terms.content += try c.target.withUnsafeBufferPointer { p in
-                        try ContentLoss.evaluate(features: try network.activation(t), target: p, weight: c.weight, gradient: g)
+                        try network.contentTerm(tap: t, target: p, weight: c.weight, gradient: g)
                     }
                 }
                 for s in style where s.tap == t {
-                    terms.style += try StyleLoss.evaluate(features: try network.activation(t), target: s.target,
-                                                          layerWeight: s.weight, workspace: s.workspace, gradient: g,
-                                                          layout: network.options.tapLayout)
+                    terms.style += try network.styleTerm(tap: t, target: s.target, layerWeight: s.weight,
+                                                         workspace: s.workspace, gradient: g)
                 }
                 if let guided { terms.style += try guided.evaluate(tap: t, network: network, gradient: g) }
             }

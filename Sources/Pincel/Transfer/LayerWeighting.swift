@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// A VGG19 layer with the weight of its loss term, parsed from `relu1_1:0.2` (weight 1 when
 /// omitted).

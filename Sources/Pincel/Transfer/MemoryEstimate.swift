@@ -1,7 +1,7 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
+internal import PincelDNNL
 import Foundation
 
 /// A run's peak memory, estimated before any work from the sizes the run will allocate.

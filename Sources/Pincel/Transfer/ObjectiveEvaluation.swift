@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 extension StyleTransfer {
     /// The objective of an image as a transfer
@@ -27,9 +26,7 @@ extension StyleTransfer {
               image.shape[1] == content.shape[1], image.shape[2] == content.shape[2] else {
             throw VGGError.badShape(expected: content.shape, got: image.shape, what: "image to evaluate")
         }
-        var networkOptions = options.network
-        networkOptions.tapLayout = .channelsLast
-        let network = try VGG19Network(weights: weights, taps: ObjectiveSpec(options).taps, options: networkOptions)
+        let network = try ComputeBackends.makeNetwork(weights: weights, options: options)
         let objective = try GatysObjective(network: network, content: content, styles: styles,
                                            spec: ObjectiveSpec(options))
         let quantized = image.data.map { min(max($0.rounded(), 0), 255) }

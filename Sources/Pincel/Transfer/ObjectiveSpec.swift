@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// What ``GatysObjective`` measures: its terms' layers and weights, nothing else.
 ///

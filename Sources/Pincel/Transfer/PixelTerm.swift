@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// An extra term of the objective on the optimised image's pixels (not on the network's
 /// features), for example the temporal loss of a video (``TemporalLoss``). It sees the

@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// The coarse-to-fine schedule: image sizes from small to the requested size, and the
 /// objective evaluations spent at each.

@@ -1,30 +1,7 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 import Foundation
-
-/// Where a running transfer is, reported after each objective evaluation.
-public struct TransferProgress: Sendable {
-    /// Evaluations so far over all scales, 1-based.
-    public var iteration: Int
-    /// Evaluations planned over all scales (the cap).
-    public var total: Int
-    /// Current scale, 1-based, smallest first.
-    public var scale: Int = 1
-    /// Scales in the run's ``ScalePlan``.
-    public var scales: Int = 1
-    /// Longer side of the image at the current scale, pixels.
-    public var side: Int = 0
-    /// The loss terms at this evaluation.
-    public var terms: GatysObjective.Terms
-    /// Seconds since the optimisation began: image loading excluded, the content and style
-    /// targets of every scale included.
-    public var elapsed: Double
-    /// This evaluation was a trial step the optimiser rejects (its value rose; L-BFGS steps
-    /// back towards the point it came from), so its value is not on the descent path.
-    public var rejectedTrial = false
-}
 
 /// The optimisation of Gatys, Ecker & Bethge's objective, coarse to fine, on images already
 /// loaded and sized: the synchronous core under ``StyleTransfer``, which loads the images,
@@ -56,10 +33,7 @@ package enum TransferEngine {
         let size = max(height, width)
         let plan = try ScalePlan(size: size, iterations: options.iterations, scales: options.scales,
                                  scaleIterations: options.scaleIterations)
-        // Channels-last taps: the Gram products run about twice as fast in that layout.
-        var networkOptions = options.network
-        networkOptions.tapLayout = .channelsLast
-        let network = try VGG19Network(weights: weights, taps: ObjectiveSpec(options).taps, options: networkOptions)
+        let network = try ComputeBackends.makeNetwork(weights: weights, options: options)
         let clock = DispatchTime.now().uptimeNanoseconds
         var x: [Float] = []
         var done = 0
@@ -152,7 +126,7 @@ package enum TransferEngine {
     }
 
     /// One scale: builds the targets and runs the optimiser from `start`.
-    static func optimise(content: Tensor, styles: [Tensor], start: [Float], network: VGG19Network,
+    static func optimise(content: Tensor, styles: [Tensor], start: [Float], network: any FeatureNetwork,
                          options: TransferOptions, spatial: (guides: StyleGuides?, mask: [Float]?)? = nil,
                          iterations: Int, measureQuantized: Bool,
                          inverseCurvature: Double? = nil, clock: UInt64, pixelTerm: (any PixelTerm)? = nil,
@@ -269,30 +243,5 @@ extension TransferFailure {
                                      seed: options.seed ?? 0, stop: .failed,
                                      seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
         self.init(error: .nonFinite(iteration: done + failure.iteration), partialResult: partial)
-    }
-}
-
-/// Reproducible random numbers (SplitMix64 with Box–Muller Gaussians).
-public struct SeededRandom: Sendable {
-    private var state: UInt64
-
-    /// A generator whose sequence is fixed by `seed`.
-    public init(seed: UInt64) { state = seed }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in (0, 1].
-    public mutating func uniform() -> Double { (Double(next() >> 11) + 1) / 9_007_199_254_740_992 }
-
-    /// Standard normal.
-    public mutating func gaussian() -> Double {
-        (-2 * log(uniform())).squareRoot() * cos(2 * Double.pi * uniform())
     }
 }

@@ -1,7 +1,7 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
+internal import PincelDNNL
 
 /// The documented range of every numeric transfer setting. ``TransferOptions/validate(styleCount:)``
 /// checks them before anything is computed from them, so nothing derived (pixel counts, buffer

@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// How the starting image is made.
 public enum InitialImage: Sendable, Equatable {

@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// What a transfer produced.
 public struct TransferResult: Sendable {

@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// The settings of a transfer that validation can refuse, named in the library's own terms
 /// (a front end maps them to its flags or form fields).

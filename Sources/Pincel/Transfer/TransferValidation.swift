@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 extension TransferOptions {
     /// Checks every setting against its documented range (``TransferLimits``) and against the

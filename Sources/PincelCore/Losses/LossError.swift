@@ -1,4 +1,4 @@
-/// Problems reported by the loss terms. (A failing oneDNN product throws ``DNNLError``.)
+/// Problems reported by the loss terms. (A failing matrix product throws its backend's error.)
 public enum LossError: Error, CustomStringConvertible, Equatable {
     /// Two buffers that must agree in size do not.
     case sizeMismatch(what: String, expected: Int, actual: Int)

@@ -10,7 +10,8 @@ public enum PoolingMode: String, CaseIterable, Sendable {
 public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
     /// Direct convolution.
     case direct
-    /// Winograd F(4x4, 3x3) where oneDNN has it (f32 only); other layers fall back to direct.
+    /// Winograd F(4x4, 3x3) where the backend has it (oneDNN: f32 only); other layers fall back
+    /// to direct.
     case winograd
 }
 
@@ -27,28 +28,31 @@ public enum FeatureLayout: String, CaseIterable, Sendable {
     /// `[C, h, w]`: each channel a plane.
     case channelsFirst
     /// `[h, w, C]`: each pixel's channels together. Gram matrices `Fᵀ F` of this layout run
-    /// about twice as fast on oneDNN's sgemm as `F Fᵀ` of the planar one (BENCHMARKS.md).
+    /// faster on oneDNN's sgemm than `F Fᵀ` of the planar one (BENCHMARKS.md).
     case channelsLast
 }
 
-/// Settings of a ``VGG19Network``.
+/// Settings of the network (``FeatureNetwork``): which backend computes it, and how.
 public struct NetworkOptions: Sendable, Equatable {
+    /// The backend that computes the network and the loss terms (``ComputeBackend/dnnl``, the
+    /// built-in CPU backend, unless another is registered and chosen).
+    public var backend: ComputeBackend
     /// Pooling between blocks.
     public var pooling: PoolingMode
     /// How convolutions are computed.
     public var algorithm: ConvolutionAlgorithm
     /// The storage type of activations and weights.
     public var precision: ComputePrecision
-    /// oneDNN (OpenMP) threads for this network's work only (set around each of its builds and
-    /// passes, then restored: see ``ComputeThreads``); `nil` = the calling thread's count (all
-    /// cores unless `OMP_NUM_THREADS` says otherwise). ``TransferLimits/threads``.
+    /// Compute threads for this network's work only (on oneDNN: OpenMP threads, set around each
+    /// of its builds and passes, then restored); `nil` = the calling thread's count (all cores
+    /// unless `OMP_NUM_THREADS` says otherwise). ``TransferLimits/threads``.
     public var threads: Int?
     /// Recompute blocks 1 and 2 during the backward pass instead of keeping their activations
-    /// (`nil`: automatically for images above ``recomputeAbovePixels``). Saves about 0.67 KB per
-    /// pixel (the activation memory drops from about 320 to 150 floats per pixel) for about 4%
-    /// more work per pass.
+    /// (`nil`: automatically for images above ``recomputeAbovePixels``). The activation memory
+    /// drops from about 320 to 150 floats per pixel for a little more work per pass
+    /// (BENCHMARKS.md).
     public var recomputeEarlyBlocks: Bool?
-    /// The memory layout of tap activations and tap gradients (see ``VGG19Network/activation(_:)``).
+    /// The memory layout of tap activations and tap gradients (see ``FeatureNetwork/activation(_:)``).
     public var tapLayout: FeatureLayout
     /// Pixel count above which ``recomputeEarlyBlocks`` `nil` means on (about 1600x1600).
     public static let recomputeAbovePixels = 2_500_000
@@ -60,9 +64,10 @@ public struct NetworkOptions: Sendable, Equatable {
 
     /// The defaults are the fastest mode whose gradients agree with direct f32
     /// (see BENCHMARKS.md): Winograd, f32.
-    public init(pooling: PoolingMode = .max, algorithm: ConvolutionAlgorithm = .winograd,
+    public init(backend: ComputeBackend = .default, pooling: PoolingMode = .max, algorithm: ConvolutionAlgorithm = .winograd,
                 precision: ComputePrecision = .f32, threads: Int? = nil, recomputeEarlyBlocks: Bool? = nil,
                 tapLayout: FeatureLayout = .channelsFirst) {
+        self.backend = backend
         self.pooling = pooling
         self.algorithm = algorithm
         self.precision = precision

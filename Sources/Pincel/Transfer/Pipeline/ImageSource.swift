@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// An image given to a transfer: a file to decode, or pixels already decoded.
 public enum ImageSource: Sendable, Equatable {

@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// A request's images, decoded and sized as the engine takes them.
 package struct LoadedImages {

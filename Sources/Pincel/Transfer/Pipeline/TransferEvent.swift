@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 import Synchronization
 
 /// What a running transfer reports, in order: ``started(_:)`` once the images are loaded, then

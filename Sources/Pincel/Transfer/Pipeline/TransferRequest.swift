@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// Everything a transfer needs besides the weights: the photo, the paintings and the settings.
 ///

@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// The guides of a guided style term at one image size: one mask per style at the content's
 /// resolution (already normalised so they sum to at most 1 per pixel) and, per style, an
@@ -37,7 +36,7 @@ final class GuidedStyleTerm {
 
     /// Builds the targets (one forward pass per painting); leaves the network prepared for the
     /// last painting's size.
-    init(network: VGG19Network, styles: [Tensor], guides: StyleGuides, layers: [WeightedLayer], taps: [Int],
+    init(network: any FeatureNetwork, styles: [Tensor], guides: StyleGuides, layers: [WeightedLayer], taps: [Int],
          styleWeight: Float) throws {
         guard guides.masks.count == styles.count, guides.regions.isEmpty || guides.regions.count == styles.count else {
             throw TransferError.invalidSetting(.styleMasks, "has \(guides.masks.count) masks for \(styles.count) styles; give one per style")
@@ -47,7 +46,7 @@ final class GuidedStyleTerm {
         for (i, image) in styles.enumerated() where !taps.isEmpty {
             let features = try GatysObjective.activations(network: network, image: image, taps: taps)
             let region = guides.regions.isEmpty ? nil : guides.regions[i]
-            let layout = network.options.tapLayout
+            let layout = network.tapLayout
             for (k, f) in features.enumerated() {
                 let (n, h, w) = (f.shape[0], f.shape[1], f.shape[2])
                 let gram: GramMatrix? = try network.withComputeThreads {
@@ -58,7 +57,8 @@ final class GuidedStyleTerm {
                         let guide = LayerGuide.atLayer(atImage, size: size, layer: layers[k].name, to: (h, w), mode: guides.mode,
                                                             fallback: true)
                         return try GuidedStyleLoss.gram(features: data, channels: n, layout: layout, guide: CompactGuide(guide),
-                                                        workspace: try GuidedStyleWorkspace(channels: n))
+                                                        workspace: try GuidedStyleWorkspace(channels: n),
+                                                        products: network.products)
                     }
                 }
                 guard let gram else {
@@ -73,7 +73,7 @@ final class GuidedStyleTerm {
     }
 
     /// The style term at tap `t` for the network's current activation; adds its gradient.
-    func evaluate(tap t: Int, network: VGG19Network, gradient: UnsafeMutableBufferPointer<Float>) throws -> Float {
+    func evaluate(tap t: Int, network: any FeatureNetwork, gradient: UnsafeMutableBufferPointer<Float>) throws -> Float {
         var total: Float = 0
         for k in layers.indices where layers[k].tap == t {
             let shape = try network.shape(ofTap: t)
@@ -91,7 +91,8 @@ final class GuidedStyleTerm {
             for (target, guide) in zip(layers[k].targets, layers[k].guides) {
                 total += try GuidedStyleLoss.evaluate(features: features, target: target, guide: guide,
                                                       layerWeight: layers[k].weight, workspace: workspace,
-                                                      gradient: gradient, layout: network.options.tapLayout)
+                                                      gradient: gradient, layout: network.tapLayout,
+                                                      products: network.products)
             }
         }
         return total

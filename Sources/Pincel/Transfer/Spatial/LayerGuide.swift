@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// A guide (weights 0…1 over an image's pixels, `[H, W]` row-major) brought to the
 /// resolution of a VGG19 layer, for ``GuidedStyleLoss``.

@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// A request's ``SpatialControl``, loaded: masks at the content's size as weights 0…1.
 package struct LoadedSpatial {

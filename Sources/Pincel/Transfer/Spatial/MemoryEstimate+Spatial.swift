@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 extension MemoryEstimate {
     /// Bytes that spatial control adds to a run of `pixels` result pixels (``SpatialControl``),

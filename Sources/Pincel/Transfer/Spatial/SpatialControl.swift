@@ -1,7 +1,6 @@
 import PincelCore
 import PincelWeights
 import PincelImaging
-import PincelDNNL
 
 /// Spatial control of a transfer (Gatys, Ecker, Bethge, Hertzmann & Shechtman, *Controlling
 /// Perceptual Factors in Neural Style Transfer*, CVPR 2017, arXiv:1611.07865): which style
