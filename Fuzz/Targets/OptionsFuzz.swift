@@ -1,4 +1,4 @@
-// fuzz-sources: Sources/Pincel/Transfer/LayerWeighting.swift Sources/Pincel/Transfer/TransferSetting.swift Sources/Pincel/Transfer/ScalePlan.swift Sources/Pincel/Transfer/ClockText.swift Sources/PincelCore/Network/VGG19Layer.swift Sources/PincelCore/Network/VGG19Architecture.swift Sources/PincelImaging/OutputChecks.swift Sources/PincelImaging/ImageError.swift Sources/PincelCore/Support/*.swift
+// fuzz-sources: Sources/Pincel/Transfer/LayerWeighting.swift Sources/Pincel/Transfer/TransferError.swift Sources/Pincel/Transfer/TransferSetting.swift Sources/Pincel/Transfer/ScalePlan.swift Sources/Pincel/Transfer/ClockText.swift Sources/PincelCore/Network/VGG19Layer.swift Sources/PincelCore/Network/VGGError.swift Sources/PincelCore/Network/VGG19Architecture.swift Sources/PincelImaging/OutputChecks.swift Sources/PincelImaging/ImageError.swift Sources/PincelCore/Support/*.swift
 // Option and path validation on arbitrary text: layer lists (`--style-layers`), the
 // coarse-to-fine plan (`--size`, `--iterations`, `--scales`, `--scale-iterations`), the ETA
 // clock, and the output path split and hidden temporary name of the atomic save.

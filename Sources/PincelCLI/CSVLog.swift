@@ -27,9 +27,9 @@ final class CSVLog {
 
     init(path: String) throws {
         self.path = path
-        // A pipe whose reader quit (`--log >(head -3)`) must fail a write (EPIPE, reported at the
-        // end), not kill the process before the image is saved.
-        signal(SIGPIPE, SIG_IGN)
+        // A pipe whose reader quit (`--log >(head -3)`) fails a write (EPIPE, reported at the
+        // end) instead of killing the process: SIGPIPE is ignored from the start
+        // (``ProcessStartup``).
         // O_NONBLOCK for the open only: a FIFO nobody reads from fails (ENXIO) instead of hanging.
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_CLOEXEC, 0o644)
         guard fd >= 0 else {

@@ -88,7 +88,7 @@ enum FigureCommandRunner {
     static func run(common: CommonOptions, output: SheetOutputOptions,
                     make: @escaping @Sendable (TransferOptions, VGG19Weights, @escaping FigureProgressHandler) async throws -> Figure) async throws {
         try common.checkMemory()
-        let seed = common.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        let seed = common.seed ?? SeededRandom.drawSeed()
         let reporter = ProgressReporter(quiet: common.quiet, printEvery: common.printEvery)
         reporter.noteSeed(seed, chosen: common.seed == nil)
         let weights = try CommandLineWeights.load(common.weights)

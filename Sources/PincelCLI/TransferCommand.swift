@@ -37,7 +37,7 @@ struct TransferCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let seed = settings.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        let seed = settings.seed ?? SeededRandom.drawSeed()
         let request = try makeRequest(seed: seed)
         try checkFiles(iterations: request.options.iterations)
         try checkMemory(request.options)

@@ -14,10 +14,10 @@ import PincelWeights
 struct PlanCache {
     /// Default ``capacity``: the last few sizes.
     static let defaultCapacity = 4
-    /// Default ``retainedBytes``: 64 MiB. The six transfer taps' plan holds 67 MiB of its own
-    /// at 128x80 (mostly Winograd scratchpad), 200 MiB at 256x256, 749 MiB at 512x512, so
-    /// only plans of thumbnails and tests are kept beside the one in use; larger ones are
-    /// rebuilt when their size comes back (with shared weights that costs no reorders).
+    /// Default ``retainedBytes``: 64 MiB. A transfer's plan holds more than that of its own
+    /// already at thumbnail sizes (mostly Winograd scratchpad), so only plans of thumbnails and
+    /// tests are kept beside the one in use; larger ones are rebuilt when their size comes back
+    /// (with shared weights that costs no reorders).
     static let defaultRetainedBytes = 64 << 20
 
     /// The most plans kept, the one in use included (at least 1).

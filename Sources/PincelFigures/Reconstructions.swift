@@ -74,8 +74,8 @@ public enum Figures {
     ///   - layerSets: one tile per set (default: the paper's nested sets, see ``nestedStyleSets(_:)``).
     ///   - options: iterations, seed, style weight (must be > 0), optimiser, network settings;
     ///     the content weight is ignored (0). Use `.adam`: from noise, L-BFGS progresses
-    ///     slowly on the sets without deep layers ({relu1_1} at 128 px: 23% lower in 40
-    ///     evaluations; Adam: 98%).
+    ///     slowly on the sets without deep layers, where Adam gets much further in the same
+    ///     evaluations (BENCHMARKS.md).
     ///   - weights: the VGG19 weights.
     ///   - includeInput: put the image itself first, captioned "input".
     ///   - progress: after every evaluation, with a function that gives the tile's current

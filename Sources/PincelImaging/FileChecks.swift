@@ -8,7 +8,7 @@ extension ImageIO {
     /// would block on it or read without end). - Throws: `ImageError`.
     /// - Returns: the file's identity.
     @discardableResult
-    public static func checkInputFile(_ path: String) throws -> FileIdentity {
+    package static func checkInputFile(_ path: String) throws -> FileIdentity {
         guard !path.isEmpty else { throw ImageError.fileNotFound(path: path) }
         let opened: stat
         do {

@@ -3,9 +3,9 @@ import Foundation
 
 /// Checks, before any work, that an output path can be written, and the hidden temporary
 /// names the atomic image save uses.
-public enum OutputCheck {
+package enum OutputCheck {
     /// How the file at the path will be written.
-    public enum Mode: Sendable {
+    package enum Mode: Sendable {
         /// A new file renamed over the path (image saves): the folder must take a new file;
         /// an existing file there is replaced, not opened.
         case replacedAtomically
@@ -18,7 +18,7 @@ public enum OutputCheck {
     /// NAME_MAX, is not a folder, its folder exists, and the folder takes a new file (a
     /// temporary file is created and removed there: as root `access()` would say yes to a
     /// folder that cannot be written). - Throws: `ImageError.outputNotWritable`.
-    public static func check(_ path: String, mode: Mode) throws {
+    package static func check(_ path: String, mode: Mode) throws {
         let (folder, name) = split(path)
         func refuse(_ reason: String) -> ImageError { .outputNotWritable(path: path, reason: reason) }
         var info = stat()
@@ -83,7 +83,7 @@ public enum OutputCheck {
 
     /// A hidden temporary name in the folder of `path`, unique to this process and call, that
     /// always fits NAME_MAX: `.<name, shortened if needed>.tmp-<pid>-<random>.<extension>`.
-    public static func temporaryPath(for path: String) -> String {
+    package static func temporaryPath(for path: String) -> String {
         let (folder, name) = split(path)
         let ext = name.lastIndex(of: ".").map { String(name[name.index(after: $0)...]) } ?? ""
         let dottedExt = ext.isEmpty || ext.utf8.count > 16 ? "" : "." + ext

@@ -60,19 +60,7 @@ public struct VideoTransfer: Sendable {
     ///   folder of other settings, or an ffmpeg or flow failure; ``ImageError``,
     ///   ``TransferError``, ``TransferFailure`` as ``StyleTransfer/run(onEvent:)``.
     public func run(onEvent: @escaping @Sendable (VideoEvent) -> Void = { _ in }) async throws -> VideoResult {
-        let stop = StopSignal()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<VideoResult, Error>) in
-                let thread = Thread {
-                    continuation.resume(with: Result { try self.runBlocking(stop: stop, onEvent: onEvent) })
-                }
-                thread.name = "pincel-video"
-                thread.stackSize = StyleTransfer.stackBytes
-                thread.start()
-            }
-        } onCancel: {
-            stop.raise()
-        }
+        try await BlockingWork.run(name: "pincel-video") { stop in try self.runBlocking(stop: stop, onEvent: onEvent) }
     }
 
     /// The input as probed: a video file through ffprobe, or a folder of frames.

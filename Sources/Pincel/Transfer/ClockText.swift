@@ -3,11 +3,11 @@ import PincelWeights
 import PincelImaging
 
 /// Durations as a clock, for progress lines and ETAs.
-public enum ClockText {
+package enum ClockText {
     /// `m:ss` below an hour, `h:mm:ss` above; a value that is not finite or is above 999 hours
     /// (an ETA from a huge iteration count on a slow start) reads `--:--` or `>999:00:00`
     /// instead of trapping in the conversion to Int. Negative values read as 0.
-    public static func format(_ seconds: Double) -> String {
+    package static func format(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "--:--" }
         guard seconds < 999 * 3600 else { return ">999:00:00" }
         let s = Int(max(0, seconds).rounded())

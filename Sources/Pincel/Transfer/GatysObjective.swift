@@ -22,7 +22,7 @@ public final class GatysObjective {
         /// The total-variation term, weighted by ``ObjectiveSpec/tvWeight``.
         public var tv: Float = 0
         /// The temporal term of a video frame, weighted (0 for a still image): see
-        /// ``VideoOptions/temporalWeight``.
+        /// `VideoOptions.temporalWeight` (PincelVideo).
         public var temporal: Float = 0
         /// The objective: the sum of the terms.
         public var total: Float { content + style + tv + temporal }

@@ -13,11 +13,11 @@ import PincelImaging
 /// earlier when the convergence test fires. `scaleIterations` overrides the split.
 ///
 /// Why: measured objective (of the saved image) against time at 512 px on both bundled
-/// pairs, a single scale is ahead of the old 128-px-first pyramid at every moment (2.6% and
-/// 6.9% lower at equal time); at 1024 px a single scale from noise and a 512 → 1024 run
-/// reach the same objective in the same time (within 2%), but the single scale has not yet
-/// arranged the painting's large-scale structure (blotches over the face), while the
-/// 512-px start has. BENCHMARKS.md, "Convergence and defaults".
+/// pairs, a single scale is ahead of the old 128-px-first pyramid at every moment; at 1024 px
+/// a single scale from noise and a 512 → 1024 run reach about the same objective in the same
+/// time, but the single scale has not yet arranged the painting's large-scale structure
+/// (blotches over the face), while the 512-px start has. The figures: BENCHMARKS.md,
+/// "Convergence and defaults".
 public struct ScalePlan: Sendable, Equatable {
     /// One scale of the plan.
     public struct Step: Sendable, Equatable {

@@ -15,7 +15,7 @@ public enum InitialImage: Sendable, Equatable {
 
     /// Parses `noise`, `content`, `style` (any case), or a path (any other text; `./noise`
     /// for a file of that name).
-    public init(argument: String) {
+    package init(argument: String) {
         switch argument.lowercased() {
         case "noise": self = .noise
         case "content": self = .content
@@ -78,8 +78,8 @@ public struct TransferOptions: Sendable {
 
     /// Levels of L-BFGS's scale-space preconditioner (``ScaleSpacePreconditioner``); `0` for
     /// plain L-BFGS (`H0` a multiple of the identity, as torch's). The default 6 lets broad colour
-    /// changes move about as fast as fine texture: at 512 px, 150 iterations reach a 4–25% lower
-    /// objective than plain L-BFGS (BENCHMARKS.md). ``TransferLimits/preconditionLevels``.
+    /// changes move about as fast as fine texture: the same iterations reach a lower objective
+    /// than plain L-BFGS (BENCHMARKS.md). ``TransferLimits/preconditionLevels``.
     public var preconditionLevels = 6
 
     /// The history length used for `variables` unknowns (pixels × channels): ``history``,
@@ -107,7 +107,7 @@ public struct TransferOptions: Sendable {
     public var colors: ColorPreservation = .none
     /// The network's settings: pooling, convolution algorithm, precision, threads. Its
     /// ``NetworkOptions/tapLayout`` does not apply: a transfer reads its taps channels-last
-    /// (the Gram products run about twice as fast), which changes no result beyond rounding.
+    /// (the Gram products run faster), which changes no result beyond rounding.
     public var network = NetworkOptions()
     /// Coarse-to-fine scales: `nil` = automatic (see ``ScalePlan``), 1 = single scale
     /// (``TransferLimits/scales(size:)``).

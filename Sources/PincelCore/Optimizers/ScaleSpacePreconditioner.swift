@@ -24,8 +24,7 @@ public protocol Preconditioner: AnyObject {
 /// variables `x = Σ_k U_k y_k` over a Laplacian-style pyramid, applied as a preconditioner so
 /// that the box constraints stay on the pixels.
 ///
-/// Applying it costs a few passes over the image (about 2 ms at 512 × 512); its scratch is
-/// allocated once.
+/// Applying it costs a few passes over the image; its scratch is allocated once.
 public final class ScaleSpacePreconditioner: Preconditioner {
     /// Image channels `C` (3 for RGB, 1 for luminance).
     public let channels: Int

@@ -45,14 +45,14 @@ public enum FileKind: Sendable, Equatable, CustomStringConvertible {
 
 /// The file a path names, independent of its spelling: `./a.png`, `x/../a.png`, a symbolic
 /// link to it and a hard link to it all have the same identity.
-public struct FileIdentity: Hashable, Sendable {
+package struct FileIdentity: Hashable, Sendable {
     /// The device that holds the file (`st_dev`).
-    public let device: UInt64
+    package let device: UInt64
     /// The file's inode number on that device (`st_ino`).
-    public let inode: UInt64
+    package let inode: UInt64
 
     /// The identity of the file `path` names (symbolic links followed), or nil when there is none.
-    public init?(path: String) {
+    package init?(path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         device = UInt64(info.st_dev)

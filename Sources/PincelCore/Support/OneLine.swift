@@ -1,10 +1,10 @@
 /// Error messages are one line whatever the user or a file put into them: a path, a layer name
 /// or a tensor name may hold newlines or terminal escapes.
-public enum OneLine {
+package enum OneLine {
     /// `text` with control characters (and the Unicode line and paragraph separators) escaped
     /// as `\n`, `\u{1B}`…, and the middle of an overlong text elided (the start and the advice
     /// at the end are kept).
-    public static func sanitize(_ text: String, limit: Int = 2000) -> String {
+    package static func sanitize(_ text: String, limit: Int = 2000) -> String {
         var line = ""
         for scalar in text.unicodeScalars {
             if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {

@@ -26,8 +26,8 @@ package enum VGGPrimitives {
     static let winogradSizeLimit = 64 * 1024 * 1024
 
     /// The first layer's forward pass (3 input channels) is direct: Winograd's transforms cost
-    /// more than they save there (at 512 px, 6 vs 21 ms by ONEDNN_VERBOSE; its backward pass
-    /// measured faster with Winograd, so that keeps it).
+    /// more than they save there (measured with ONEDNN_VERBOSE; its backward pass measured
+    /// faster with Winograd, so that keeps it).
     package static func algorithm(_ requested: ConvolutionAlgorithm, inChannels: Int, channels: Int, height: Int, width: Int,
                           backward: Bool) -> ConvolutionAlgorithm {
         if inChannels == PlanMemory.imageChannels && !backward { return .direct }

@@ -2,7 +2,6 @@ import PincelCore
 import PincelWeights
 import PincelImaging
 import Foundation
-import Synchronization
 
 /// A neural style transfer (Gatys, Ecker & Bethge, arXiv:1508.06576): the whole pipeline from
 /// image sources to the result, validated once, run off the caller's thread, cancellable.
@@ -53,19 +52,7 @@ public struct StyleTransfer: Sendable {
     ///   or infinite; ``ImageError`` for an image that cannot be read; ``TransferError``,
     ///   ``VGGError`` for a request the network cannot run.
     public func run(onEvent: @escaping @Sendable (TransferEvent) -> Void = { _ in }) async throws -> TransferResult {
-        let stop = StopSignal()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<TransferResult, Error>) in
-                let thread = Thread {
-                    continuation.resume(with: Result { try self.runBlocking(stop: stop, onEvent: onEvent) })
-                }
-                thread.name = "pincel-transfer"
-                thread.stackSize = Self.stackBytes
-                thread.start()
-            }
-        } onCancel: {
-            stop.raise()
-        }
+        try await BlockingWork.run(name: "pincel-transfer") { stop in try self.runBlocking(stop: stop, onEvent: onEvent) }
     }
 
     /// The run as an asynchronous sequence: every ``TransferEvent``, then ``TransferOutcome/finished(_:)``
@@ -86,13 +73,10 @@ public struct StyleTransfer: Sendable {
         }
     }
 
-    /// 16 MiB: the engine's recursion is shallow, but libvips and oneDNN use the stack freely.
-    package static let stackBytes = 16 << 20
-
     /// The pipeline on the calling thread: load, size, run, until done or `stop` is raised.
     func runBlocking(stop: StopSignal, onEvent: (TransferEvent) -> Void) throws -> TransferResult {
         var options = request.options
-        let seed = options.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        let seed = options.seed ?? SeededRandom.drawSeed()
         options.seed = seed
         let images = try LoadedImages(request, maxPixels: options.maxPixels)
         // Cancelled before the first evaluation: there is no image worth returning yet.
@@ -119,12 +103,4 @@ public enum TransferOutcome: Sendable {
     case event(TransferEvent)
     /// The run's result: the last element.
     case finished(TransferResult)
-}
-
-/// A stop request that the transfer's thread polls at every evaluation.
-package final class StopSignal: Sendable {
-    private let raised = Atomic<Bool>(false)
-    package init() {}
-    package func raise() { raised.store(true, ordering: .relaxed) }
-    package var isRaised: Bool { raised.load(ordering: .relaxed) }
 }
