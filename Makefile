@@ -87,15 +87,13 @@ example: example-build weights
 	$(EXAMPLE_BIN) --seconds $(EXAMPLE_SECONDS) --output out/quickstart.png
 	$(EXAMPLE_BIN) --stop-after 5 --output out/quickstart-5.png
 
-# DocC documentation of the Pincel library (swift-docc-plugin). Fails on any DocC warning,
+# DocC documentation of the Pincel library (with the modules it re-exports) and of PincelVideo
+# (into $(DOCS_OUT)-video), by scripts/docs.sh. Fails on any DocC warning,
 # on a public symbol without documentation, or on an article's swift block that is not in
 # the example's sources.
 docs: deps
 	python3 scripts/check-doc-snippets.py
-	$(SWIFT) package --allow-writing-to-directory $(DOCS_OUT) generate-documentation --target Pincel \
-	    --warnings-as-errors --experimental-skip-synthesized-symbols --transform-for-static-hosting \
-	    --experimental-documentation-coverage --coverage-summary-level brief --output-path $(DOCS_OUT)
-	python3 scripts/check-doc-coverage.py $(DOCS_OUT)
+	SWIFT=$(SWIFT) CONFIG=$(CONFIG) bash scripts/docs.sh $(DOCS_OUT)
 	@echo "documentation: $(DOCS_OUT) (python3 -m http.server -d $(DOCS_OUT); open /documentation/pincel)"
 
 clean:

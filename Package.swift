@@ -12,7 +12,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
-        // `make docs` only (swift package generate-documentation); adds no code to any product.
+        // `swift package generate-documentation` (one target at a time; `make docs` runs
+        // scripts/docs.sh, which also documents re-exported modules); adds no code to any product.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
         // Pincel Studio (`pincel studio`) only: the web server, its WebSocket and its SQLite store.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),

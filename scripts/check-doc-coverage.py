@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Fails when a public symbol of the Pincel module has no documentation (no abstract).
+"""Fails when a public symbol of a documented module (Pincel with the modules it re-exports,
+PincelVideo) has no documentation (no abstract).
 
 Reads the documentation-coverage.json that `swift package generate-documentation
 --experimental-documentation-coverage` writes into its output folder (argument 1). The

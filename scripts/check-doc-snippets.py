@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks that every ```swift block of the DocC articles (and of README.md and the `///` doc
-comments in Sources/Pincel) appears word for word in the example package Examples/QuickStart, which
+comments of the library targets, Sources/Pincel*) appears word for word in the example package Examples/QuickStart, which
 `make test` compiles: so the documentation's code is code that builds.
 
 Lines are compared without their leading and trailing white space, blank lines ignored, so
@@ -48,11 +48,14 @@ def main():
     if not example:
         print(f"check-doc-snippets: no Swift sources under {EXAMPLE}", file=sys.stderr)
         return 1
+    libraries = ["Pincel", "PincelCore", "PincelWeights", "PincelImaging", "PincelVideo"]
     documents = [(p, open(p, encoding="utf-8").read())
-                 for p in sorted(glob.glob(os.path.join(ROOT, "Sources", "Pincel", "Pincel.docc", "*.md")))]
+                 for name in libraries
+                 for p in sorted(glob.glob(os.path.join(ROOT, "Sources", name, "*.docc", "*.md")))]
     documents.append((os.path.join(ROOT, "README.md"), open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()))
     documents += [(p, doc_comment_text(open(p, encoding="utf-8").read()))
-                  for p in sorted(glob.glob(os.path.join(ROOT, "Sources", "Pincel", "**", "*.swift"), recursive=True))]
+                  for name in libraries
+                  for p in sorted(glob.glob(os.path.join(ROOT, "Sources", name, "**", "*.swift"), recursive=True))]
     checked, missing = 0, []
     for path, text in documents:
         for line, block in swift_blocks(text):
