@@ -9,11 +9,17 @@ and that no input file was changed. Prints one line per probe and a closing
 
     python3 scripts/hostile_probes.py [--bin .build/release/pincel] [--only NAME]
 
+Then the studio's probes: `pincel studio` on a free port with a temporary PINCEL_HOME and an
+examples folder holding a symbolic link to /etc/passwd, probed as a hostile page or local user
+would (foreign Host names, a foreign Origin, text/plain and form posts, no token, the link), and
+a second studio on the same home; then stopped.
+
 Not part of `make test` (it takes a few minutes); the regression tests in Tests/ cover each
 class. Needs only the Python standard library and the real weights (`make weights`).
 """
 import argparse
 import hashlib
+import http.client
 import json
 import os
 import resource
@@ -250,6 +256,97 @@ def restore(work, top):
     os.link(os.path.join(work, "content.png"), hard)
 
 
+def http_probe(port, method, path, host=None, headers=None, body=None):
+    """One raw request (any Host); returns (status, body text)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    connection.putheader("Host", host if host is not None else "127.0.0.1:%d" % port)
+    for name, value in (headers or {}).items():
+        connection.putheader(name, value)
+    data = body.encode() if isinstance(body, str) else body
+    if data is not None:
+        connection.putheader("Content-Length", str(len(data)))
+    connection.endheaders(data)
+    reply = connection.getresponse()
+    text = reply.read().decode(errors="replace")
+    connection.close()
+    return reply.status, text
+
+
+def studio_probes(binary, weights, top):
+    """The studio's cases; returns (passed, failed)."""
+    import socket
+    home = os.path.join(top, "studio-home")
+    examples = os.path.join(top, "studio-examples")
+    os.makedirs(home)
+    os.makedirs(examples)
+    shutil.copy(CONTENT, os.path.join(examples, "photo.png"))
+    os.symlink("/etc/passwd", os.path.join(examples, "x.png"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = "probe-token-" + hashlib.sha256(os.urandom(16)).hexdigest()[:24]
+    env = dict(os.environ, PINCEL_HOME=home, PINCEL_STUDIO_TOKEN=token)
+    args = [binary, "studio", "--port", str(port), "--examples", examples, "--weights", weights, "--threads", "1"]
+    server = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    base = "http://127.0.0.1:%d" % port
+    owner = {"X-Pincel-Token": token}
+    job = json.dumps({"content": "example:photo.png", "styles": ["example:photo.png"], "size": 48, "iterations": 2})
+    passed = failed = 0
+
+    def check(name, ok, detail):
+        nonlocal passed, failed
+        passed, failed = passed + bool(ok), failed + (not ok)
+        print(f"{'ok  ' if ok else 'FAIL'} studio: {name}: {detail}", flush=True)
+
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if http_probe(port, "GET", "/api/health", headers=owner)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+            if server.poll() is not None:
+                check("starts", False, "exited %d: %s" % (server.returncode, server.stderr.read().decode()[:200]))
+                return passed, failed
+        for host in ["127.evil.example", "127.evil.example:%d" % port, "evil.example", "localhost.evil"]:
+            status, text = http_probe(port, "GET", "/api/uploads", host=host, headers=owner)
+            check("Host %s" % host, status in (403, 421) and '"ref"' not in text, "HTTP %d" % status)
+        status, text = http_probe(port, "GET", "/api/uploads")
+        check("no token", status == 401, "HTTP %d" % status)
+        status, text = http_probe(port, "GET", "/")
+        check("the page without its token", status == 401 and "needs its token" in text, "HTTP %d" % status)
+        for name, headers in [("foreign Origin", {"Origin": "http://evil.example", "Content-Type": "application/json"}),
+                              ("text/plain post", {"Origin": base, "Content-Type": "text/plain"}),
+                              ("form post", {"Origin": base, "Content-Type": "application/x-www-form-urlencoded"}),
+                              ("no Origin", {"Content-Type": "application/json"})]:
+            status, text = http_probe(port, "POST", "/api/jobs", headers=dict(owner, **headers), body=job)
+            check(name, status == 403, "HTTP %d %s" % (status, text[:80]))
+        status, text = http_probe(port, "POST", "/api/uploads", headers=dict(owner, Origin="http://evil.example",
+                                  **{"Content-Type": "application/octet-stream"}), body=open(CONTENT, "rb").read())
+        check("upload from a foreign Origin", status == 403, "HTTP %d" % status)
+        status, text = http_probe(port, "GET", "/api/jobs", headers=owner)
+        check("nothing was queued", status == 200 and json.loads(text) == [], "HTTP %d %s" % (status, text[:60]))
+        status, text = http_probe(port, "GET", "/api/examples/x.png", headers=owner)
+        check("symlinked example", status == 404 and "root:" not in text, "HTTP %d" % status)
+        status, text = http_probe(port, "GET", "/api/examples", headers=owner)
+        check("symlinked example not listed", status == 200 and "x.png" not in text, text[:80])
+        second = subprocess.run(args, env=env, capture_output=True, timeout=60)
+        lines = second.stderr.decode().strip().splitlines()
+        check("a second studio on the same home", second.returncode == 1 and len(lines) == 1 and base in lines[0],
+              "exit %d: %s" % (second.returncode, lines[:2]))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        check("stops on SIGTERM", server.returncode is not None and server.returncode >= 0, "exit %s" % server.returncode)
+    return passed, failed
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bin", default=os.path.join(ROOT, ".build", "release", "pincel"))
@@ -281,6 +378,9 @@ def main():
                     p = os.path.join(work, f)
                     if os.path.isfile(p) and not os.path.islink(p):
                         os.remove(p)
+        if not a.only or a.only in "studio":
+            ok, bad = studio_probes(binary, a.weights, top)
+            passed, failed = passed + ok, failed + bad
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 
