@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Pincel Studio under load (a benchmark figure, not a test): runs the same job (astronaut ×
 # Starry Night, seed 1, one compute thread) first alone, then beside wrk hammering the page and
-# the job list (with the token header) from many connections, and checks that no request got a
+# the job list (with the token header) from many connections — for --seconds, or longer when the
+# job alone took longer (1.3 × its time + 2 s, so that wrk covers the whole job on a slow or
+# busy machine) — and checks that no request got a
 # 5xx, that no job was lost or half-written and that the job finished. Loopback only.
 #
 #   bash scripts/studio-load.sh [--size 256] [--iterations 40] [--connections 64] [--seconds 20]
@@ -67,7 +69,9 @@ sleep 3  # warm-up job
 read -r alone_id alone_s alone_wall < <(run_job)
 echo "job alone: $iterations iterations at $size px in $alone_s s of optimisation ($alone_wall s submit to done)"
 
-wrk -t1 -c"$connections" -d"${seconds}s" -H "X-Pincel-Token: $token" -s scripts/studio-load.lua "$base" >"$home/wrk.txt" 2>&1 &
+wrk_seconds="$(awk -v s="$seconds" -v a="$alone_wall" 'BEGIN { c = int(a * 1.3 + 2); print (c > s ? c : s) }')"
+echo "wrk: $connections connections, 1 thread, $wrk_seconds s"
+wrk -t1 -c"$connections" -d"${wrk_seconds}s" -H "X-Pincel-Token: $token" -s scripts/studio-load.lua "$base" >"$home/wrk.txt" 2>&1 &
 wrk_pid=$!
 sleep 1
 read -r busy_id busy_s busy_wall < <(run_job)

@@ -67,8 +67,9 @@ struct StudioCommand: AsyncParsableCommand {
         }
         if token != nil, tokenFile != nil { throw ValidationError.oneLine("give --token or --token-file, not both") }
         if let token, let problem = Studio.Configuration.problem(withToken: token) { throw ValidationError.oneLine("--token: \(problem)") }
-        for name in allowHost where name.isEmpty || name.contains("/") || name.contains(" ") {
-            throw ValidationError.oneLine("--allow-host takes a host name, got '\(name.prefix(60))'")
+        for name in allowHost where name.isEmpty || name.contains("/") || name.contains(" ") || name.contains("@")
+            || (name.hasPrefix("[") ? !name.hasSuffix("]") : name.contains(":")) {
+            throw ValidationError.oneLine("--allow-host takes a host name without port or path, got '\(name.prefix(60))'")
         }
         if let examples {
             var isFolder: ObjCBool = false
