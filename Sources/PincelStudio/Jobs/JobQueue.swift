@@ -220,8 +220,7 @@ actor JobQueue {
         kick()
     }
 
-    /// Stores a running job's progress (the ticker calls it every few seconds, and each time it
-    /// wrote the last image, with that image's iteration).
+    /// Stores a running job's progress (the ticker calls it every few seconds).
     func persist(_ id: String, hasImage: Bool, imageIteration: Int?) {
         guard let running, running.job.id == id, !detached else { return }
         var job = running.job
@@ -230,6 +229,15 @@ actor JobQueue {
         if let imageIteration { job.imageIteration = imageIteration }
         try? store.save(job)
         self.running?.job = job
+    }
+
+    /// Stores the iteration of the last image just written (the ticker calls it after each
+    /// write between two ``persist(_:hasImage:imageIteration:)``): two columns, not the whole row.
+    func recordImage(_ id: String, iteration: Int) {
+        guard let running, running.job.id == id, !detached else { return }
+        try? store.recordImage(id, iteration: iteration)
+        self.running?.job.imageIteration = iteration
+        self.running?.job.hasImage = true
     }
 
     private static func apply(_ snap: LiveJob.Snapshot, to job: inout StudioJob) {
@@ -294,10 +302,12 @@ actor Ticker {
                 }
             }
         }
-        if due || wrote {
-            if due { lastSave = Date() }
+        if due {
+            lastSave = Date()
             await queue.persist(live.id, hasImage: wrote || FileManager.default.fileExists(atPath: paths.last(live.id)),
                                 imageIteration: wrote ? framedIteration : nil)
+        } else if wrote {
+            await queue.recordImage(live.id, iteration: framedIteration)
         }
         let points = snap.points.count > sentPoints ? Array(snap.points[sentPoints...]) : []
         sentPoints = snap.points.count

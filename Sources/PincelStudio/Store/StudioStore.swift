@@ -90,6 +90,13 @@ final class StudioStore: Sendable {
 
     func save(_ job: StudioJob) throws { try write { db in try job.update(db) } }
 
+    /// A running job's last image was written at `iteration`.
+    func recordImage(_ id: String, iteration: Int) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE job SET imageIteration = ?, hasImage = 1 WHERE id = ?", arguments: [iteration, id])
+        }
+    }
+
     func job(_ id: String) throws -> StudioJob? { try read { db in try StudioJob.fetchOne(db, key: id) } }
 
     /// Every job, newest first.
