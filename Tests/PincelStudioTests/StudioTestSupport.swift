@@ -99,6 +99,24 @@ struct StudioFixture {
     }
 }
 
+extension StudioFixture {
+    /// A studio on `folder` after another one there let go of its lock. Retries for a while: a
+    /// process that another test spawns at that moment holds a copy of the lock's descriptor
+    /// between its fork and its exec (the descriptor is close-on-exec), so the lock may be held
+    /// a moment longer.
+    static func reopen(runner: any JobRunner, folder: TempFolder) async throws -> StudioFixture {
+        let end = Date().addingTimeInterval(30)
+        while true {
+            do {
+                return try StudioFixture(runner: runner, folder: folder)
+            } catch StudioError.alreadyRunning(let message) where Date() < end {
+                _ = message
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+}
+
 /// JSON of a reply body.
 func json(_ buffer: ByteBuffer) -> Any? {
     try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))
