@@ -13,7 +13,7 @@ struct VideoCommand: AsyncParsableCommand {
             + "The work folder belongs to Pincel: it must be new, empty or one an earlier pincel video made (its pincel-work.txt), "
             + "and must not hold the input or the output; at the end Pincel deletes only the files it wrote there, "
             + "then the folder if Pincel created it and nothing else is left in it. "
-            + "Exit codes: 0 success; 1 the input, the weights or the run failed; 64 invalid options; 130 interrupted "
+            + "Exit codes: 0 success; 1 the input, the weights or the run failed; 64 invalid options or a work folder that is not Pincel's; 130 interrupted "
             + "(finished frames kept; rerun to continue)."
     )
 

@@ -33,15 +33,20 @@ import Testing
         }
     }
 
-    /// JPEG, WebP and TIFF outputs too, and the `--output=-x` spelling.
-    @Test(arguments: ["[1] 100% é.jpg", "-x 'q'.webp", "new\nline%d.tif"]) func everyFormatTakesTheName(output: String) throws {
+    /// JPEG, WebP and TIFF outputs too, named after `--output` as a word of its own and in the
+    /// `--output=NAME` spelling.
+    @Test(arguments: ["-[1] 100% é.jpg", "-x 'q'.webp", "-new\nline%d.tif"]) func everyFormatTakesTheName(output: String) throws {
         try withTemporaryDirectory { dir in
-            let r = try runPincel(["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight, "--output=" + output, "--size", "32",
-                                   "--iterations", "2", "--scales", "1", "--seed", "1", "--threads", "2", "--quiet"], in: dir, timeout: 120)
-            #expect(r.status == 0 && !r.looksLikeCrash, "\(r.summary)")
-            Self.expectOnly([output], in: dir, output)
-            let size = (try? FileManager.default.attributesOfItem(atPath: dir.path + "/" + output)[.size] as? Int) ?? 0
-            #expect(size > 100, "\(output): \(size) bytes")
+            let quick = ["--size", "32", "--iterations", "2", "--scales", "1", "--seed", "1", "--threads", "2", "--quiet"]
+            let inputs = ["--content", CLIPaths.astronaut, "--style", CLIPaths.starryNight]
+            let joined = "=" + output
+            for spelling in [["--output", output], ["--output" + joined]] {
+                let r = try runPincel(inputs + quick + spelling, in: dir, timeout: 120)
+                #expect(r.status == 0 && !r.looksLikeCrash, "\(spelling): \(r.summary)")
+                Self.expectOnly([output], in: dir, output)
+                let size = (try? FileManager.default.attributesOfItem(atPath: dir.path + "/" + output)[.size] as? Int) ?? 0
+                #expect(size > 100, "\(output): \(size) bytes")
+            }
         }
     }
 
