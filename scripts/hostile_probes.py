@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Hostile and clumsy-user probes against the built `pincel` binary.
 
-Each probe runs one `pincel` command at 48 px (a few iterations) and checks what a user must
+Each probe runs one `pincel` command at 48 px (a few iterations; `pincel video` probes on a
+3-frame clip made with ffmpeg) and checks what a user must
 be able to rely on: no crash (no death by signal, no exit code above 128 but 130), no hang
 (a time limit), at most one error line on stderr, the expected exit code, bounded memory,
 and that no input file was changed. Prints one line per probe and a closing
@@ -214,7 +215,9 @@ def build_probes(work, weights):
         must_exist=["head.png"])
     add("stdout closed", run + ["--output", "stdout.png"], 0, shell_suffix=">&-", must_exist=["stdout.png"])
     add("SIGTERM at 0.05 s", run + ["--output", "sig1.png"], 130, signal_after=0.05, stderr_lines=3)
-    add("SIGTERM at 0.5 s", run + ["--output", "sig2.png"], 130, signal_after=0.5, stderr_lines=3)
+    # 200 iterations: an idle machine finishes the 3-iteration run before 0.5 s.
+    long_run = [("200" if a == "3" and run[i - 1] == "--iterations" else a) for i, a in enumerate(run)]
+    add("SIGTERM at 0.5 s", long_run + ["--output", "sig2.png"], 130, signal_after=0.5, stderr_lines=3)
     # Weights
     wdir = os.path.join(work, "weights")
     os.mkdir(wdir)
@@ -239,7 +242,57 @@ def build_probes(work, weights):
     if weights and os.path.isfile(weights):
         data = open(weights, "rb").read()
         add("weights: truncated real file", run + ["--output", "o.png", "--weights", wfile("trunc.bin", data[: len(data) // 2])], 1, timeout=30)
+    video_probes(work, add)
     return P
+
+
+def video_probes(work, add):
+    """pincel video: the work folder belongs to Pincel, any file name works, a cut-short file is named."""
+    ffmpeg = shutil.which("ffmpeg")
+    if not ffmpeg:
+        print("(no ffmpeg on the PATH: the video probes are left out)")
+        return
+    def clip(name, faststart=False):
+        subprocess.run([ffmpeg, "-nostdin", "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=12",
+                        "-frames:v", "3", "-c:v", "libx264", "-pix_fmt", "yuv420p"]
+                       + (["-movflags", "+faststart"] if faststart else []) + ["-f", "mp4", "file:" + os.path.join(work, name)],
+                       check=True)
+    clip("clip.mp4")
+    for name, faststart in (("cut.mp4", False), ("cutfront.mp4", True)):
+        clip(name, faststart)
+        path = os.path.join(work, name)
+        data = open(path, "rb").read()
+        with open(path, "wb") as f:
+            f.write(data[: len(data) // 2])
+    os.mkdir(os.path.join(work, "precious"))
+    with open(os.path.join(work, "precious", "thesis.txt"), "w") as f:
+        f.write("thesis\n")
+    os.mkdir(os.path.join(work, "vout"))
+    quick = ["--style", "style.jpg", "--size", "48", "--first-iterations", "3", "--iterations", "2", "--seed", "1"]
+    video = ["video", "--input", "clip.mp4"] + quick
+    add("video: work dir holds other files", video + ["--output", "v1.mp4", "--work-dir", "precious"], 64, timeout=60,
+        must_exist=["precious/thesis.txt"], must_not_exist=["v1.mp4"])
+    add("video: work dir = the output's folder", video + ["--output", "vout/v2.mp4", "--work-dir", "vout"], 64, timeout=60,
+        must_exist=["vout"], must_not_exist=["vout/v2.mp4"])
+    add("video: work dir = the input's folder", video + ["--output", "vout/v3.mp4", "--work-dir", "."], 64, timeout=60,
+        must_exist=["clip.mp4", "content.png"], must_not_exist=["vout/v3.mp4"])
+    add("video: work dir is a file", video + ["--output", "v4.mp4", "--work-dir", "content.png"], 64, timeout=60,
+        must_not_exist=["v4.mp4"])
+    add("video: '%' in the output name", video + ["--output", "100%.mp4"], 0, timeout=180,
+        must_exist=["100%.mp4"], must_not_exist=["100%.mp4.pincel-work"])
+    add("video: '%' in the work dir", video + ["--output", "v5 %20.mp4", "--work-dir", "wd%03d"], 0, timeout=180,
+        must_exist=["v5 %20.mp4"], must_not_exist=["wd%03d", "wd000", "v5 %20.mp4.pincel-work"])
+    add("video: -name, quotes, newline", ["video", "--input", "clip.mp4"] + quick
+        + ["--output", "-v6 'q' \"d\"\n%d.mp4", "--work-dir", "-wd é 写"], 0, timeout=180,
+        must_exist=["-v6 'q' \"d\"\n%d.mp4"], must_not_exist=["-wd é 写"])
+    add("video: truncated mp4 (index at the end)", ["video", "--input", "cut.mp4"] + quick + ["--output", "v7.mp4"], 1,
+        timeout=60, must_not_exist=["v7.mp4", "v7.mp4.pincel-work"])
+    add("video: truncated mp4 (index at the front)", ["video", "--input", "cutfront.mp4"] + quick + ["--output", "v8.mp4"], 1,
+        timeout=60, must_not_exist=["v8.mp4", "v8.mp4.pincel-work"])
+    run = ["--content", "content.png", "--style", "style.jpg", "--size", "48", "--iterations", "3", "--scales", "1", "--seed", "1"]
+    add("transfer: '%' and brackets in the output name", run + ["--output", "o %d [1] 100%.png"], 0,
+        must_exist=["o %d [1] 100%.png"])
+    add("transfer: --output -x.png", run + ["--output", "-x.png"], 0, must_exist=["-x.png"])
 
 
 def restore(work, top):
@@ -365,7 +418,8 @@ def main():
         for f in ("content.png", "style.jpg", "wcopy.png"):
             if os.path.exists(os.path.join(work, f)):
                 shutil.copy(os.path.join(work, f), os.path.join(top, f))
-        protected = [os.path.join(work, p) for p in ("content.png", "style.jpg", "hard.png", "wcopy.png")]
+        protected = [os.path.join(work, p) for p in ("content.png", "style.jpg", "hard.png", "wcopy.png", "clip.mp4",
+                                                       os.path.join("precious", "thesis.txt"))]
         for probe in probes:
             if a.only and a.only not in probe.name:
                 continue
