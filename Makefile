@@ -16,7 +16,7 @@ DOCS_OUT     ?= .build/docs
 
 export PINCEL_HOME
 
-.PHONY: all deps weights build test test-fast test-browser studio-screenshots studio fuzz demo bench example example-build docs clean
+.PHONY: all deps weights build test test-fast test-browser studio-screenshots studio studio-load fuzz demo bench example example-build docs clean
 
 all: build
 
@@ -54,6 +54,15 @@ test-browser: deps weights
 
 studio-screenshots:
 	$(MAKE) test-browser STUDIO_SHOTS=docs/images
+
+# Pincel Studio under load: the same 256 px job alone and beside wrk (64 connections, 20 s) on
+# the page and the job list; checks no 5xx and no lost job, prints the times (BENCHMARKS.md).
+# A benchmark figure, not a test. Installs wrk (scripts/install-load-deps.sh).
+studio-load: deps weights
+	@bash scripts/install-load-deps.sh
+	$(SWIFT) build $(SWIFTFLAGS) -Xswiftc -enable-testing --product pincel
+	PINCEL_WEIGHTS=$(WEIGHTS) PINCEL_BIN=$$($(SWIFT) build $(SWIFTFLAGS) -Xswiftc -enable-testing --show-bin-path)/pincel \
+	    bash scripts/studio-load.sh
 
 # Serves Pincel Studio on http://127.0.0.1:8080 (pincel studio --help for the options).
 studio: build weights

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Hostile and clumsy-user probes against the built `pincel` binary.
 
-Each probe runs one `pincel` command at 48 px (a few iterations) and checks what a user must
+Each probe runs one `pincel` command at 48 px (a few iterations; `pincel video` probes on a
+3-frame clip made with ffmpeg) and checks what a user must
 be able to rely on: no crash (no death by signal, no exit code above 128 but 130), no hang
 (a time limit), at most one error line on stderr, the expected exit code, bounded memory,
 and that no input file was changed. Prints one line per probe and a closing
@@ -9,11 +10,17 @@ and that no input file was changed. Prints one line per probe and a closing
 
     python3 scripts/hostile_probes.py [--bin .build/release/pincel] [--only NAME]
 
+Then the studio's probes: `pincel studio` on a free port with a temporary PINCEL_HOME and an
+examples folder holding a symbolic link to /etc/passwd, probed as a hostile page or local user
+would (foreign Host names, a foreign Origin, text/plain and form posts, no token, the link), and
+a second studio on the same home; then stopped.
+
 Not part of `make test` (it takes a few minutes); the regression tests in Tests/ cover each
 class. Needs only the Python standard library and the real weights (`make weights`).
 """
 import argparse
 import hashlib
+import http.client
 import json
 import os
 import resource
@@ -208,7 +215,9 @@ def build_probes(work, weights):
         must_exist=["head.png"])
     add("stdout closed", run + ["--output", "stdout.png"], 0, shell_suffix=">&-", must_exist=["stdout.png"])
     add("SIGTERM at 0.05 s", run + ["--output", "sig1.png"], 130, signal_after=0.05, stderr_lines=3)
-    add("SIGTERM at 0.5 s", run + ["--output", "sig2.png"], 130, signal_after=0.5, stderr_lines=3)
+    # 200 iterations: an idle machine finishes the 3-iteration run before 0.5 s.
+    long_run = [("200" if a == "3" and run[i - 1] == "--iterations" else a) for i, a in enumerate(run)]
+    add("SIGTERM at 0.5 s", long_run + ["--output", "sig2.png"], 130, signal_after=0.5, stderr_lines=3)
     # Weights
     wdir = os.path.join(work, "weights")
     os.mkdir(wdir)
@@ -233,7 +242,57 @@ def build_probes(work, weights):
     if weights and os.path.isfile(weights):
         data = open(weights, "rb").read()
         add("weights: truncated real file", run + ["--output", "o.png", "--weights", wfile("trunc.bin", data[: len(data) // 2])], 1, timeout=30)
+    video_probes(work, add)
     return P
+
+
+def video_probes(work, add):
+    """pincel video: the work folder belongs to Pincel, any file name works, a cut-short file is named."""
+    ffmpeg = shutil.which("ffmpeg")
+    if not ffmpeg:
+        print("(no ffmpeg on the PATH: the video probes are left out)")
+        return
+    def clip(name, faststart=False):
+        subprocess.run([ffmpeg, "-nostdin", "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=12",
+                        "-frames:v", "3", "-c:v", "libx264", "-pix_fmt", "yuv420p"]
+                       + (["-movflags", "+faststart"] if faststart else []) + ["-f", "mp4", "file:" + os.path.join(work, name)],
+                       check=True)
+    clip("clip.mp4")
+    for name, faststart in (("cut.mp4", False), ("cutfront.mp4", True)):
+        clip(name, faststart)
+        path = os.path.join(work, name)
+        data = open(path, "rb").read()
+        with open(path, "wb") as f:
+            f.write(data[: len(data) // 2])
+    os.mkdir(os.path.join(work, "precious"))
+    with open(os.path.join(work, "precious", "thesis.txt"), "w") as f:
+        f.write("thesis\n")
+    os.mkdir(os.path.join(work, "vout"))
+    quick = ["--style", "style.jpg", "--size", "48", "--first-iterations", "3", "--iterations", "2", "--seed", "1"]
+    video = ["video", "--input", "clip.mp4"] + quick
+    add("video: work dir holds other files", video + ["--output", "v1.mp4", "--work-dir", "precious"], 64, timeout=60,
+        must_exist=["precious/thesis.txt"], must_not_exist=["v1.mp4"])
+    add("video: work dir = the output's folder", video + ["--output", "vout/v2.mp4", "--work-dir", "vout"], 64, timeout=60,
+        must_exist=["vout"], must_not_exist=["vout/v2.mp4"])
+    add("video: work dir = the input's folder", video + ["--output", "vout/v3.mp4", "--work-dir", "."], 64, timeout=60,
+        must_exist=["clip.mp4", "content.png"], must_not_exist=["vout/v3.mp4"])
+    add("video: work dir is a file", video + ["--output", "v4.mp4", "--work-dir", "content.png"], 64, timeout=60,
+        must_not_exist=["v4.mp4"])
+    add("video: '%' in the output name", video + ["--output", "100%.mp4"], 0, timeout=180,
+        must_exist=["100%.mp4"], must_not_exist=["100%.mp4.pincel-work"])
+    add("video: '%' in the work dir", video + ["--output", "v5 %20.mp4", "--work-dir", "wd%03d"], 0, timeout=180,
+        must_exist=["v5 %20.mp4"], must_not_exist=["wd%03d", "wd000", "v5 %20.mp4.pincel-work"])
+    add("video: -name, quotes, newline", ["video", "--input", "clip.mp4"] + quick
+        + ["--output", "-v6 'q' \"d\"\n%d.mp4", "--work-dir", "-wd é 写"], 0, timeout=180,
+        must_exist=["-v6 'q' \"d\"\n%d.mp4"], must_not_exist=["-wd é 写"])
+    add("video: truncated mp4 (index at the end)", ["video", "--input", "cut.mp4"] + quick + ["--output", "v7.mp4"], 1,
+        timeout=60, must_not_exist=["v7.mp4", "v7.mp4.pincel-work"])
+    add("video: truncated mp4 (index at the front)", ["video", "--input", "cutfront.mp4"] + quick + ["--output", "v8.mp4"], 1,
+        timeout=60, must_not_exist=["v8.mp4", "v8.mp4.pincel-work"])
+    run = ["--content", "content.png", "--style", "style.jpg", "--size", "48", "--iterations", "3", "--scales", "1", "--seed", "1"]
+    add("transfer: '%' and brackets in the output name", run + ["--output", "o %d [1] 100%.png"], 0,
+        must_exist=["o %d [1] 100%.png"])
+    add("transfer: --output -x.png", run + ["--output", "-x.png"], 0, must_exist=["-x.png"])
 
 
 def restore(work, top):
@@ -248,6 +307,97 @@ def restore(work, top):
     if os.path.lexists(hard):
         os.remove(hard)
     os.link(os.path.join(work, "content.png"), hard)
+
+
+def http_probe(port, method, path, host=None, headers=None, body=None):
+    """One raw request (any Host); returns (status, body text)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    connection.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+    connection.putheader("Host", host if host is not None else "127.0.0.1:%d" % port)
+    for name, value in (headers or {}).items():
+        connection.putheader(name, value)
+    data = body.encode() if isinstance(body, str) else body
+    if data is not None:
+        connection.putheader("Content-Length", str(len(data)))
+    connection.endheaders(data)
+    reply = connection.getresponse()
+    text = reply.read().decode(errors="replace")
+    connection.close()
+    return reply.status, text
+
+
+def studio_probes(binary, weights, top):
+    """The studio's cases; returns (passed, failed)."""
+    import socket
+    home = os.path.join(top, "studio-home")
+    examples = os.path.join(top, "studio-examples")
+    os.makedirs(home)
+    os.makedirs(examples)
+    shutil.copy(CONTENT, os.path.join(examples, "photo.png"))
+    os.symlink("/etc/passwd", os.path.join(examples, "x.png"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = "probe-token-" + hashlib.sha256(os.urandom(16)).hexdigest()[:24]
+    env = dict(os.environ, PINCEL_HOME=home, PINCEL_STUDIO_TOKEN=token)
+    args = [binary, "studio", "--port", str(port), "--examples", examples, "--weights", weights, "--threads", "1"]
+    server = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    base = "http://127.0.0.1:%d" % port
+    owner = {"X-Pincel-Token": token}
+    job = json.dumps({"content": "example:photo.png", "styles": ["example:photo.png"], "size": 48, "iterations": 2})
+    passed = failed = 0
+
+    def check(name, ok, detail):
+        nonlocal passed, failed
+        passed, failed = passed + bool(ok), failed + (not ok)
+        print(f"{'ok  ' if ok else 'FAIL'} studio: {name}: {detail}", flush=True)
+
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if http_probe(port, "GET", "/api/health", headers=owner)[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+            if server.poll() is not None:
+                check("starts", False, "exited %d: %s" % (server.returncode, server.stderr.read().decode()[:200]))
+                return passed, failed
+        for host in ["127.evil.example", "127.evil.example:%d" % port, "evil.example", "localhost.evil"]:
+            status, text = http_probe(port, "GET", "/api/uploads", host=host, headers=owner)
+            check("Host %s" % host, status in (403, 421) and '"ref"' not in text, "HTTP %d" % status)
+        status, text = http_probe(port, "GET", "/api/uploads")
+        check("no token", status == 401, "HTTP %d" % status)
+        status, text = http_probe(port, "GET", "/")
+        check("the page without its token", status == 401 and "needs its token" in text, "HTTP %d" % status)
+        for name, headers in [("foreign Origin", {"Origin": "http://evil.example", "Content-Type": "application/json"}),
+                              ("text/plain post", {"Origin": base, "Content-Type": "text/plain"}),
+                              ("form post", {"Origin": base, "Content-Type": "application/x-www-form-urlencoded"}),
+                              ("no Origin", {"Content-Type": "application/json"})]:
+            status, text = http_probe(port, "POST", "/api/jobs", headers=dict(owner, **headers), body=job)
+            check(name, status == 403, "HTTP %d %s" % (status, text[:80]))
+        status, text = http_probe(port, "POST", "/api/uploads", headers=dict(owner, Origin="http://evil.example",
+                                  **{"Content-Type": "application/octet-stream"}), body=open(CONTENT, "rb").read())
+        check("upload from a foreign Origin", status == 403, "HTTP %d" % status)
+        status, text = http_probe(port, "GET", "/api/jobs", headers=owner)
+        check("nothing was queued", status == 200 and json.loads(text) == [], "HTTP %d %s" % (status, text[:60]))
+        status, text = http_probe(port, "GET", "/api/examples/x.png", headers=owner)
+        check("symlinked example", status == 404 and "root:" not in text, "HTTP %d" % status)
+        status, text = http_probe(port, "GET", "/api/examples", headers=owner)
+        check("symlinked example not listed", status == 200 and "x.png" not in text, text[:80])
+        second = subprocess.run(args, env=env, capture_output=True, timeout=60)
+        lines = second.stderr.decode().strip().splitlines()
+        check("a second studio on the same home", second.returncode == 1 and len(lines) == 1 and base in lines[0],
+              "exit %d: %s" % (second.returncode, lines[:2]))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        check("stops on SIGTERM", server.returncode is not None and server.returncode >= 0, "exit %s" % server.returncode)
+    return passed, failed
 
 
 def main():
@@ -268,7 +418,8 @@ def main():
         for f in ("content.png", "style.jpg", "wcopy.png"):
             if os.path.exists(os.path.join(work, f)):
                 shutil.copy(os.path.join(work, f), os.path.join(top, f))
-        protected = [os.path.join(work, p) for p in ("content.png", "style.jpg", "hard.png", "wcopy.png")]
+        protected = [os.path.join(work, p) for p in ("content.png", "style.jpg", "hard.png", "wcopy.png", "clip.mp4",
+                                                       os.path.join("precious", "thesis.txt"))]
         for probe in probes:
             if a.only and a.only not in probe.name:
                 continue
@@ -281,6 +432,9 @@ def main():
                     p = os.path.join(work, f)
                     if os.path.isfile(p) and not os.path.islink(p):
                         os.remove(p)
+        if not a.only or a.only in "studio":
+            ok, bad = studio_probes(binary, a.weights, top)
+            passed, failed = passed + ok, failed + bad
     print(f"{passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
 

@@ -21,10 +21,15 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "Tests" / "
 import studio_test as st  # noqa: E402  (the browser test's server and browser helpers)
 
 
+TOKEN = None  # the studio's, from the address it printed
+
+
 def call(port, path, body=None):
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=data,
-                                     headers={"Content-Type": "application/json"})
+    headers = {"X-Pincel-Token": TOKEN}
+    if data is not None:  # a request that changes something: JSON from the page's origin
+        headers.update({"Content-Type": "application/json", "Origin": "http://127.0.0.1:%d" % port})
+    request = urllib.request.Request("http://127.0.0.1:%d%s" % (port, path), data=data, headers=headers)
     with urllib.request.urlopen(request) as reply:
         return json.loads(reply.read())
 
@@ -55,13 +60,15 @@ def main():
     port = st.free_port()
     server = st.Server(args.binary, home, port, args.weights)
     server.start()
+    global TOKEN
+    TOKEN = server.token
     driver = st.browser(home)
     rates = {"unwatched": [], "watched": []}
     try:
         run_job(port, 64, 5)  # warm-up
         for i in range(args.runs):
             for mode in ("unwatched", "watched"):
-                driver.get("http://127.0.0.1:%d/" % port if mode == "watched" else "about:blank")
+                driver.get(server.url if mode == "watched" else "about:blank")
                 rate, job = run_job(port, args.size, args.iterations)
                 frames = driver.find_element(st.By.ID, "preview").get_attribute("data-frames") if mode == "watched" else "-"
                 print("run %d %-9s %.3f it/s (%d iterations in %.1f s, frames %s)" % (i + 1, mode, rate, job["iterations"], job["seconds"], frames))

@@ -17,12 +17,13 @@ struct PincelCommand: AsyncParsableCommand {
 
     /// Signals, closed streams and SIGPIPE are set up before anything else runs (see
     /// ``ProcessStartup``), then ArgumentParser parses and runs the command. A negative
-    /// number after an option is its value (``NegativeNumberArguments``); `pincel` alone and
+    /// number after an option is its value (``NegativeNumberArguments``), and so is a file name
+    /// that starts with `-` after a path option (``DashFileNameArguments``); `pincel` alone and
     /// `pincel --help` show the transfer's usage (``RootHelp``); an unknown option is named
     /// before anything else a failed parse reports (``UnknownOptions``).
     static func main() async {
         ProcessStartup.prepare()
-        let arguments = NegativeNumberArguments.joined(Array(CommandLine.arguments.dropFirst()))
+        let arguments = CommandArguments.prepared(Array(CommandLine.arguments.dropFirst()))
         if arguments.isEmpty || arguments == ["transfer"] {
             StandardError.write(RootHelp.short)
             Foundation.exit(ExitCode.validationFailure.rawValue)

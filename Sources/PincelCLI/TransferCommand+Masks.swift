@@ -64,7 +64,7 @@ struct SpatialOptions: ParsableArguments {
         var control = SpatialControl(mask: mask.map { .file($0) }, guideMode: guide, featherPixels: maskFeather)
         if let maskFeather { try bounded(maskFeather, 0...TransferLimits.size.upperBound, flag: "--mask-feather") }
         guard !styleMask.isEmpty || !styleRegion.isEmpty else { return control }
-        let arguments = NegativeNumberArguments.joined(Array(CommandLine.arguments.dropFirst()))
+        let arguments = CommandArguments.prepared(Array(CommandLine.arguments.dropFirst()))
         let (masks, regions) = try SpatialFlags.perStyle(arguments)
         // The order read here must be the order ArgumentParser parsed.
         guard masks.count == style.count, masks.compactMap({ $0 }) == styleMask, regions.compactMap({ $0 }) == styleRegion else {

@@ -11,7 +11,10 @@ struct VideoCommand: AsyncParsableCommand {
         abstract: "Stylise a video without flicker (Ruder, Dosovitskiy & Brox 2016): each frame starts from the previous result warped by the optical flow.",
         discussion: "Decodes and encodes with ffmpeg; keeps the frame rate and copies the audio. Finished frames are kept in the "
             + "work folder, so rerunning the same command after Ctrl-C or a crash continues where it stopped. "
-            + "Exit codes: 0 success; 1 the input, the weights or the run failed; 64 invalid options; 130 interrupted "
+            + "The work folder belongs to Pincel: it must be new, empty or one an earlier pincel video made (its pincel-work.txt), "
+            + "and must not hold the input or the output; at the end Pincel deletes only the files it wrote there, "
+            + "then the folder if Pincel created it and nothing else is left in it. "
+            + "Exit codes: 0 success; 1 the input, the weights or the run failed; 64 invalid options or a work folder that is not Pincel's; 130 interrupted "
             + "(finished frames kept; rerun to continue)."
     )
 
@@ -26,7 +29,7 @@ struct VideoCommand: AsyncParsableCommand {
     @Option(help: "Objective evaluations of the first frame.") var firstIterations = 400
     @Option(help: "Objective evaluations of every later frame.") var iterations = 100
     @Option(help: "Frames per second of a folder of frames (a video keeps its own).") var frameRate = "25"
-    @Option(help: "Work folder for frames, flows and finished frames (default: the output's path + .pincel-work).")
+    @Option(help: "Work folder for frames, flows and finished frames (default: the output's path + .pincel-work): new, empty or one pincel video made.")
     var workDir: String?
     @Flag(help: "Keep the work folder after the video is written.") var keepWork = false
     @Flag(help: "Stylise every frame independently (no warm start; with --temporal-weight 0, the flickering baseline).")
@@ -95,6 +98,10 @@ struct VideoCommand: AsyncParsableCommand {
         guard URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath()
                 != URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath() else {
             throw ValidationError.oneLine("--output is the same file as --input")
+        }
+        do { try VideoTransfer.checkWorkFolder(request) } catch let error as VideoError {
+            if case .workFolderRefused = error { throw ValidationError.oneLine(error.description) }
+            throw VideoCommandError(error.description)
         }
         _ = try VideoTransfer.inspect(input: input, options: options)  // a bad video fails here, before the weights load
         for path in frame.style {

@@ -47,25 +47,26 @@ extension ImageIO {
             packet.withUnsafeMutableBytes { vips_image_set_blob_copy(encoded.pointer, "xmp-data", $0.baseAddress, $0.count) }
         }
 
-        let temporary = OutputCheck.temporaryPath(for: path)
-        do {
-            let status: Int32
-            switch format {
-            case .png: status = pincel_pngsave(encoded.pointer, temporary, Int32(options.bitDepth))
-            case .jpeg: status = pincel_jpegsave(encoded.pointer, temporary, Int32(options.quality))
-            case .webp: status = pincel_webpsave(encoded.pointer, temporary, Int32(options.quality))
-            case .tiff: status = pincel_tiffsave(encoded.pointer, temporary)
-            }
-            try Vips.check(status) { message in
-                // libvips names the hidden temporary file; the user knows only `path`.
-                ImageError.saveFailed(path: path, message: message.replacingOccurrences(of: temporary + ": ", with: "")
-                    .replacingOccurrences(of: temporary, with: path))
-            }
-            try AtomicRename.commit(temporary, to: path)
-        } catch {
-            unlink(temporary)
-            throw error
+        // The temporary file is created here (O_EXCL), so a failure removes only that file.
+        let temporary: OwnedTemporaryFile
+        do { temporary = try OwnedTemporaryFile(exactly: OutputCheck.temporaryPath(for: path)) } catch let failure as OwnedTemporaryFile.Failure {
+            throw ImageError.saveFailed(path: path, message: "cannot create a file in its folder: \(failure.reason)")
         }
+        temporary.close()  // libvips opens it by name (truncated: the same file)
+        defer { temporary.remove() }  // nothing once it has been renamed into place
+        let status: Int32
+        switch format {
+        case .png: status = pincel_pngsave(encoded.pointer, temporary.path, Int32(options.bitDepth))
+        case .jpeg: status = pincel_jpegsave(encoded.pointer, temporary.path, Int32(options.quality))
+        case .webp: status = pincel_webpsave(encoded.pointer, temporary.path, Int32(options.quality))
+        case .tiff: status = pincel_tiffsave(encoded.pointer, temporary.path)
+        }
+        try Vips.check(status) { message in
+            // libvips names the hidden temporary file; the user knows only `path`.
+            ImageError.saveFailed(path: path, message: message.replacingOccurrences(of: temporary.path + ": ", with: "")
+                .replacingOccurrences(of: temporary.path, with: path))
+        }
+        try AtomicRename.commit(temporary.path, to: path)
     }
 
     /// Checks, without writing anything, that `path`'s extension names a format ``save(_:to:options:)``

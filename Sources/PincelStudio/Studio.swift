@@ -8,19 +8,30 @@ import Pincel
 /// Pincel Studio: a local web app that runs style transfers one at a time, shows them live and
 /// keeps every result in a gallery (SQLite and files under ``StudioPaths``).
 ///
+/// Only its owner gets in: every request carries the configuration's token (a cookie the page
+/// gets from `/?token=…`, or a header), names a host the studio serves, and, when it changes
+/// something, comes from the page's own origin. One studio per folder (``StudioLock``).
+///
 /// ```swift
 /// let studio = try Studio(configuration: .init(paths: StudioPaths(root: StudioPaths.defaultRoot())), weights: weights)
-/// try await studio.run()  // serves http://127.0.0.1:8080 until SIGINT or SIGTERM
+/// try await studio.run()  // serves http://127.0.0.1:8080/?token=… until SIGINT or SIGTERM
 /// ```
 public final class Studio: Sendable {
     /// Where and how the studio serves.
     public struct Configuration: Sendable {
-        /// Address to bind: loopback by default; any other needs ``token``.
+        /// Address to bind: loopback by default.
         public var host = "127.0.0.1"
         /// TCP port (0: any free port).
         public var port = 8080
-        /// The token every request must carry, or `nil` (only allowed on loopback).
-        public var token: String?
+        /// The token every request must carry (a cookie or a header): random unless set.
+        public var token = StudioAuth.generate()
+        /// More host names the studio answers to, beside `localhost`, `127.0.0.1`, `[::1]` and
+        /// ``host`` (a name of this machine that other machines use).
+        public var allowedHosts: [String] = []
+        /// The most jobs that may wait in the queue.
+        public var maxQueued = 20
+        /// The most bytes the studio's files (uploads, results) may take.
+        public var maxStorageBytes: Int64 = 2_000_000_000
         /// The studio's folder.
         public var paths: StudioPaths
         /// The folder of example images offered on the page, or `nil`.
@@ -42,15 +53,24 @@ public final class Studio: Sendable {
             self.examplesFolder = examplesFolder
         }
 
-        /// Refuses a non-loopback ``host`` without a ``token``. - Throws: `StudioError.badRequest`.
+        /// Refuses a malformed token, port or limit. - Throws: `StudioError.badRequest`.
         public func validate() throws {
-            if token == nil, !StudioAccess.isLoopbackAddress(host) {
-                throw StudioError.badRequest("serving \(host) needs a token: pass --token (or one is generated)")
-            }
-            if let token, token.count < 8 || !token.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
-                throw StudioError.badRequest("the token must be at least 8 letters, digits, '-' or '_'")
-            }
+            if let problem = StudioAuth.problem(with: token) { throw StudioError.badRequest(problem) }
             guard (0...65535).contains(port) else { throw StudioError.badRequest("the port must be 0…65535 (got \(port))") }
+            guard maxQueued >= 1 else { throw StudioError.badRequest("the queue must hold at least 1 job (got \(maxQueued))") }
+            guard maxStorageBytes >= 1 else { throw StudioError.badRequest("the storage limit must be positive") }
+            for name in allowedHosts where ServedAddress.split(name).map({ $0.1 != nil }) ?? true {
+                throw StudioError.badRequest("--allow-host takes a host name without port or path (got '\(name.prefix(60))')")
+            }
+        }
+
+        /// Why `token` cannot be a studio's token, or `nil` when it can.
+        public static func problem(withToken token: String) -> String? { StudioAuth.problem(with: token) }
+
+        /// The page's address with its token, as printed for the owner to open.
+        public func pageAddress(port: Int) -> String {
+            let shown = host.contains(":") ? "[\(host)]" : (host == "0.0.0.0" ? "127.0.0.1" : host)
+            return "http://\(shown == "[::]" ? "[::1]" : shown):\(port)/?token=\(token)"
         }
     }
 
@@ -60,22 +80,32 @@ public final class Studio: Sendable {
     let library: ImageLibrary
     let queue: JobQueue
     let hub: LiveHub
+    let served: ServedAddress
+    /// This studio's hold on its folder.
+    let lock: StudioLock
 
-    /// A studio whose jobs are Pincel style transfers with `weights`.
-    /// - Throws: `StudioError` for a bad configuration or a database that cannot be opened.
-    public convenience init(configuration: Configuration, weights: VGG19Weights) throws {
-        try self.init(configuration: configuration, runner: TransferRunner(weights: weights))
+    /// A studio whose jobs are Pincel style transfers with `weights`. `lock` is the folder's lock
+    /// when the caller took it first (``StudioLock/acquire(_:)``); else the studio takes it.
+    /// - Throws: `StudioError` for a bad configuration, a folder another studio serves
+    ///   (`.alreadyRunning`), or a database that cannot be opened.
+    public convenience init(configuration: Configuration, weights: VGG19Weights, lock: StudioLock? = nil) throws {
+        try self.init(configuration: configuration, runner: TransferRunner(weights: weights), lock: lock)
     }
 
-    init(configuration: Configuration, runner: any JobRunner) throws {
+    init(configuration: Configuration, runner: any JobRunner, lock: StudioLock? = nil) throws {
         try configuration.validate()
+        self.lock = try lock ?? StudioLock.acquire(configuration.paths)
         self.configuration = configuration
         store = try StudioStore(paths: configuration.paths)
-        library = ImageLibrary(store: store, examplesFolder: configuration.examplesFolder,
+        library = ImageLibrary(store: store, budget: StorageBudget(paths: configuration.paths, limit: configuration.maxStorageBytes),
+                               examplesFolder: configuration.examplesFolder,
                                maxUploadBytes: configuration.maxUploadBytes, maxUploadPixels: configuration.maxUploadPixels)
+        library.removeLeftovers()
         hub = LiveHub()
+        served = ServedAddress(host: configuration.host, port: configuration.port, allowedHosts: configuration.allowedHosts)
         queue = JobQueue(store: store, library: library, runner: runner, hub: hub, threads: configuration.threads,
-                         frameInterval: configuration.frameInterval, saveInterval: configuration.saveInterval)
+                         frameInterval: configuration.frameInterval, saveInterval: configuration.saveInterval,
+                         maxQueued: configuration.maxQueued)
     }
 
     /// Marks jobs a stopped server left running as interrupted and starts the queued ones.
@@ -92,7 +122,12 @@ public final class Studio: Sendable {
             router: router,
             server: .http1WebSocketUpgrade(webSocketRouter: router, configuration: .init(ws: .init(maxFrameSize: 1 << 22))),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pincel-studio"),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            onServerRunning: { [served = self.served, lock = self.lock, configuration = self.configuration] channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                served.bound(port: port)
+                lock.record(address: configuration.pageAddress(port: port).components(separatedBy: "?").first ?? "")
+                await onServerRunning(port)
+            },
             logger: logger
         )
     }

@@ -33,21 +33,29 @@ enum FFmpeg {
         throw VideoError.toolMissing(tool)
     }
 
+    /// What a finished ffmpeg or ffprobe run left: its status, its standard output and the
+    /// non-empty lines of its standard error (the first and last 100 of a longer log).
+    struct Outcome {
+        var status: Int32
+        var stdout: Data
+        var errorLines: [String]
+        /// The last line of standard error ("" when there was none).
+        var lastError: String { errorLines.last ?? "" }
+    }
+
     /// Runs a program to its end. Standard output is returned; standard error goes to a
-    /// temporary file whose last non-empty line is returned with the status.
-    static func run(_ tool: String, _ arguments: [String], stdoutCapture: Bool = true) throws -> (status: Int32, stdout: Data, lastError: String) {
+    /// temporary file of its own (created here, removed here) whose lines are returned.
+    static func run(_ tool: String, _ arguments: [String], stdoutCapture: Bool = true) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
         let out = Pipe()
-        let errURL = FileManager.default.temporaryDirectory
-            .appendingPathComponent("pincel-ffmpeg-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max)).log")
-        guard FileManager.default.createFile(atPath: errURL.path, contents: nil) else {
-            throw VideoError.ffmpegFailed("cannot create a log file in \(errURL.deletingLastPathComponent().path)")
+        let log: OwnedTemporaryFile
+        do { log = try OwnedTemporaryFile(folder: FileManager.default.temporaryDirectory.path, prefix: "pincel-ffmpeg-", suffix: ".log") } catch {
+            throw VideoError.ffmpegFailed("cannot create a log file for \(tool): \(error)")
         }
-        defer { try? FileManager.default.removeItem(at: errURL) }
-        let errHandle = try FileHandle(forWritingTo: errURL)
-        defer { try? errHandle.close() }
+        defer { log.remove() }
+        let errHandle = FileHandle(fileDescriptor: log.descriptor, closeOnDealloc: false)
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdoutCapture ? out : FileHandle.nullDevice
         process.standardError = errHandle
@@ -57,28 +65,37 @@ enum FFmpeg {
         var data = Data()
         if stdoutCapture { data = out.fileHandleForReading.readDataToEndOfFile() }
         process.waitUntilExit()
-        let log = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-        let last = log.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
-        return (process.terminationStatus, data, last)
+        let text = (try? String(contentsOfFile: log.path, encoding: .utf8)) ?? ""
+        let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        // A decoder can print a line per broken packet: the first and last 100 lines say enough.
+        let kept = lines.count > 200 ? Array(lines.prefix(100) + lines.suffix(100)) : lines
+        return Outcome(status: process.terminationStatus, stdout: data, errorLines: kept)
     }
 
     /// Paths reach ffmpeg with the `file:` protocol prefix, so a name like `http:x` or
     /// `concat:a|b` is read as a file name, never as another protocol.
     ///
-    /// Probes a video file: size, frame rate, frame count, audio. - Throws:
-    /// ``VideoError/unreadableInput(path:reason:)`` when there is no decodable video stream.
-    static func probe(_ path: String) throws -> Probe {
+    /// Probes a video file: size, frame rate, frame count, audio. `shownAs` names the file in
+    /// messages (the path as the user gave it). - Throws:
+    /// ``VideoError/unreadableInput(path:reason:)`` when there is no decodable video stream,
+    /// ``VideoError/damagedInput(path:detail:)`` when ffprobe finds the file cut short.
+    static func probe(_ path: String, shownAs: String? = nil) throws -> Probe {
         let ffprobe = try locate("ffprobe")
-        let (status, data, lastError) = try run(ffprobe, [
+        let outcome = try run(ffprobe, [
             "-v", "error", "-count_packets",
             "-show_entries", "stream=codec_type,codec_name,width,height,r_frame_rate,avg_frame_rate,nb_read_packets"
                 + ":stream_side_data=rotation:stream_tags=rotate",
             "-of", "json", "file:" + path,
         ])
-        guard status == 0 else {
-            throw VideoError.unreadableInput(path: path, reason: lastError.isEmpty ? "ffprobe could not read it" : lastError)
+        let shown = shownAs ?? path
+        if let damage = FFmpegDiagnosis.truncation(in: outcome.errorLines, path: path) {
+            throw VideoError.damagedInput(path: shown, detail: damage)
         }
-        return try parseProbe(data, path: path)
+        guard outcome.status == 0 else {
+            let reason = outcome.lastError.isEmpty ? "ffprobe could not read it" : FFmpegDiagnosis.cleaned(outcome.lastError, path: path)
+            throw VideoError.unreadableInput(path: path, reason: reason)
+        }
+        return try parseProbe(outcome.stdout, path: path)
     }
 
     /// Reads ffprobe's JSON (separate from ``probe(_:)`` so tests can feed it text).
@@ -133,16 +150,23 @@ enum FFmpeg {
 
     /// Decodes frames `range` (0-based, end exclusive) of `path`, resized to `width` x `height`
     /// (Lanczos), into `folder` as `000000.png`, `000001.png`, … (8-bit RGB). Returns how many
-    /// were written.
-    static func decode(_ path: String, range: Range<Int>, width: Int, height: Int, into folder: String) throws -> Int {
+    /// were written. - Throws: ``VideoError/damagedInput(path:detail:)`` (named `shownAs`) when
+    /// the file turns out to be cut short or corrupt, else ``VideoError/ffmpegFailed(_:)``.
+    static func decode(_ path: String, range: Range<Int>, width: Int, height: Int, into folder: String,
+                       shownAs: String? = nil) throws -> Int {
         let ffmpeg = try locate("ffmpeg")
         let filter = "trim=start_frame=\(range.lowerBound):end_frame=\(range.upperBound),setpts=PTS-STARTPTS,"
             + "scale=\(width):\(height):flags=lanczos,format=rgb24"
-        let (status, _, lastError) = try run(ffmpeg, [
+        let outcome = try run(ffmpeg, [
             "-nostdin", "-v", "error", "-i", "file:" + path, "-map", "0:v:0", "-vf", filter, "-fps_mode", "passthrough",
-            "-start_number", "0", "-f", "image2", "\(folder)/%06d.png",
+            "-start_number", "0", "-f", "image2", sequencePattern(folder),
         ], stdoutCapture: false)
-        guard status == 0 else { throw VideoError.ffmpegFailed(lastError.isEmpty ? "decoding ended with status \(status)" : lastError) }
+        guard outcome.status == 0 else {
+            if let damage = FFmpegDiagnosis.damage(in: outcome.errorLines, path: path) {
+                throw VideoError.damagedInput(path: shownAs ?? path, detail: damage)
+            }
+            throw VideoError.ffmpegFailed(FFmpegDiagnosis.explanation(outcome, path: path, doing: "decoding"))
+        }
         let written = (try? FileManager.default.contentsOfDirectory(atPath: folder))?.filter { $0.hasSuffix(".png") }.count ?? 0
         return written
     }
@@ -159,17 +183,22 @@ enum FFmpeg {
         }
     }
 
-    /// Encodes `folder/000000.png…` at `frameRate` into `output` (written to a temporary file,
-    /// then renamed). With `audio`, the audio of that file from `audioStart` seconds for
-    /// `audioDuration` seconds is copied (re-encoded when the container cannot hold its codec).
+    /// Encodes `folder/000000.png…` at `frameRate` into `output` (written to a temporary file
+    /// created here, then renamed; on failure only that temporary file is removed). With
+    /// `audio`, the audio of that file from `audioStart` seconds for `audioDuration` seconds is
+    /// copied (re-encoded when the container cannot hold its codec).
     static func encode(frames folder: String, count: Int, frameRate: String, output: String,
                        audio: (path: String, start: Double, duration: Double)?) throws {
         let ffmpeg = try locate("ffmpeg")
         guard let format = outputFormat(output) else { throw VideoError.unsupportedOutput(path: output) }
-        let temporary = OutputCheck.split(output).folder + "/.\(OutputCheck.split(output).name).pincel-\(ProcessInfo.processInfo.processIdentifier).tmp"
-        defer { unlink(temporary) }
+        let temporary: OwnedTemporaryFile
+        do { temporary = try OwnedTemporaryFile(exactly: OutputCheck.temporaryPath(for: output)) } catch {
+            throw VideoError.ffmpegFailed("cannot write the video \(output): \(error)")
+        }
+        temporary.close()  // ffmpeg opens it by name (-y: truncated, the same file)
+        defer { temporary.remove() }
         var base = ["-nostdin", "-y", "-v", "error", "-thread_queue_size", "64", "-framerate", frameRate, "-start_number", "0",
-                    "-i", "\(folder)/%06d.png"]
+                    "-pattern_type", "sequence", "-i", sequencePattern(folder)]
         let withAudio = audio != nil && format.audio
         if let audio, withAudio {
             base += ["-ss", String(format: "%.6f", audio.start), "-t", String(format: "%.6f", audio.duration),
@@ -179,17 +208,25 @@ enum FFmpeg {
         // The folder holds exactly `count` frames and the audio is cut to their duration.
         base += format.video
         var attempts: [[String]] = []
-        if withAudio { attempts.append(base + ["-c:a", "copy", "-f", format.format, "file:" + temporary]) }
-        attempts.append(base + ["-f", format.format, "file:" + temporary])  // audio re-encoded (or none)
+        if withAudio { attempts.append(base + ["-c:a", "copy", "-f", format.format, "file:" + temporary.path]) }
+        attempts.append(base + ["-f", format.format, "file:" + temporary.path])  // audio re-encoded (or none)
         var last = ""
         for arguments in attempts {
-            let (status, _, lastError) = try run(ffmpeg, arguments, stdoutCapture: false)
-            if status == 0 {
-                try AtomicRename.commit(temporary, to: output)
+            let outcome = try run(ffmpeg, arguments, stdoutCapture: false)
+            if outcome.status == 0 {
+                try AtomicRename.commit(temporary.path, to: output)
                 return
             }
-            last = lastError.isEmpty ? "encoding ended with status \(status)" : lastError
+            last = FFmpegDiagnosis.explanation(outcome, path: temporary.path, doing: "encoding")
         }
         throw VideoError.ffmpegFailed(last)
+    }
+
+    /// The image2 pattern of `folder/000000.png…`: `file:` first (a folder named `http:x` is no
+    /// protocol) and every `%` of the folder doubled, so only `%06d` is a pattern (a folder named
+    /// `wd%03d` or `100%` is a plain name). Inputs are read with `-pattern_type sequence`, so
+    /// `*`, `?`, `[` and `{` are plain characters too.
+    static func sequencePattern(_ folder: String) -> String {
+        "file:" + folder.replacingOccurrences(of: "%", with: "%%") + "/%06d.png"
     }
 }

@@ -95,6 +95,7 @@ public struct VideoResult: Sendable {
     public var warpingError: Double?
     /// Seconds of the whole run.
     public var seconds: Double
-    /// The work folder (removed after a completed run unless ``VideoOptions/keepWorkFolder``).
+    /// The work folder (emptied of Pincel's files after a completed run unless
+    /// ``VideoOptions/keepWorkFolder``).
     public var workFolder: String
 }

@@ -32,7 +32,8 @@ public struct VideoOptions: Sendable {
     /// every frame starts like the first and gets ``firstIterations``: with
     /// ``temporalWeight`` 0 that is the independent per-frame baseline.
     public var warmStart = true
-    /// Keep the work folder after the video is written (it is removed by default).
+    /// Keep the work folder after the video is written. By default Pincel's files there are
+    /// deleted, and the folder too when Pincel created it and nothing else is left in it.
     public var keepWorkFolder = false
 
     /// The defaults.
@@ -76,7 +77,9 @@ public struct VideoRequest: Sendable {
     /// The video to write: `.mp4`, `.mov`, `.mkv` (H.264), `.webm` (VP9) or `.gif`.
     public var output: String
     /// Where the frames, flows and finished frames are kept (``VideoTransfer``); `nil`: next to
-    /// the output, named after it (`out.mp4` → `out.mp4.pincel-work`).
+    /// the output, named after it (`out.mp4` → `out.mp4.pincel-work`). It must be new, empty or
+    /// one an earlier run made, and must not hold the input or the output
+    /// (``VideoTransfer/checkWorkFolder(_:)``).
     public var workFolder: String?
     /// The settings.
     public var options: VideoOptions

@@ -48,8 +48,24 @@ public struct VideoTransfer: Sendable {
     ///   ``VideoOptions/frameRate``).
     /// - Throws: ``VideoError/unreadableInput(path:reason:)`` or ``VideoError/toolMissing(_:)``.
     public static func inspect(input: String, options: VideoOptions = VideoOptions()) throws -> (frames: Int, frameRate: String) {
-        let probed = try probe(absolute(input), options: options)
+        let probed = try probe(absolute(input), shownAs: input, options: options)
         return (probed.frames, probed.frameRate)
+    }
+
+    /// Checks, as ``run(onEvent:)`` does first and without writing anything, that the request's
+    /// work folder may be used: Pincel deletes the files it wrote there at the end, so the
+    /// folder must be new, empty or one an earlier run made (its `pincel-work.txt` marker),
+    /// and it must not hold the input or the output.
+    ///
+    /// - Throws: ``VideoError/workFolderRefused(path:reason:)``, or
+    ///   ``VideoError/workFolder(path:reason:)`` when it cannot be read.
+    public static func checkWorkFolder(_ request: VideoRequest) throws {
+        try workFolder(request).checkUse(input: absolute(request.input), output: absolute(request.output),
+                                         shown: (request.input, request.output))
+    }
+
+    static func workFolder(_ request: VideoRequest) -> VideoWorkFolder {
+        VideoWorkFolder(path: absolute(request.resolvedWorkFolder), shownAs: request.resolvedWorkFolder)
     }
 
     /// Runs the video transfer on a thread of its own.
@@ -86,7 +102,7 @@ public struct VideoTransfer: Sendable {
         return images.map { folder + "/" + $0 }
     }
 
-    static func probe(_ path: String, options: VideoOptions) throws -> Input {
+    static func probe(_ path: String, shownAs: String, options: VideoOptions) throws -> Input {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw VideoError.unreadableInput(path: path, reason: "no such file or folder")
@@ -97,7 +113,7 @@ public struct VideoTransfer: Sendable {
             return Input(width: info.width, height: info.height, frameRate: options.frameRate, frames: files.count,
                          hasAudio: false, files: files)
         }
-        let p = try FFmpeg.probe(path)
+        let p = try FFmpeg.probe(path, shownAs: shownAs)
         return Input(width: p.width, height: p.height, frameRate: p.frameRate, frames: p.frames, hasAudio: p.hasAudio, files: nil)
     }
 
@@ -152,7 +168,9 @@ public struct VideoTransfer: Sendable {
         let inputPath = Self.absolute(request.input)
         let outputPath = Self.absolute(request.output)
         // Everything that can be refused is checked before any work.
-        let input = try Self.probe(inputPath, options: options)
+        let work = Self.workFolder(request)
+        try work.checkUse(input: inputPath, output: outputPath, shown: (request.input, request.output))
+        let input = try Self.probe(inputPath, shownAs: request.input, options: options)
         let requested = options.frames ?? 0..<input.frames
         let range = requested.clamped(to: 0..<input.frames)
         guard !range.isEmpty else {
@@ -172,9 +190,27 @@ public struct VideoTransfer: Sendable {
         let spatial = try LoadedSpatial(request.spatial, content: Tensor(zeros: [3, h, w]),
                                         styles: styles, maxPixels: options.transfer.maxPixels)
 
-        let work = VideoWorkFolder(path: Self.absolute(request.resolvedWorkFolder))
         let seed = try work.open(fingerprint: fingerprint(input: inputPath, range: range),
                                  seed: options.transfer.seed ?? UInt64.random(in: 0...UInt64(UInt32.max)))
+        do {
+            return try runFrames(input: input, inputPath: inputPath, outputPath: outputPath, range: range, size: (w, h),
+                                 styles: styles, spatial: spatial, work: work, seed: seed, stop: stop, elapsed: elapsed, onEvent: onEvent)
+        } catch {
+            // A run that failed before finishing any frame leaves nothing behind: what it wrote
+            // is of no use to a rerun. Finished frames are kept (a rerun continues after them).
+            if !(error is CancellationError) && !stop.isRaised && !options.keepWorkFolder && work.finishedPrefix(count: 1) == 0 {
+                work.removeOwnFiles()
+            }
+            throw error
+        }
+    }
+
+    /// The frames, the warping error and the encoding, once the work folder is open.
+    private func runFrames(input: Input, inputPath: String, outputPath: String, range: Range<Int>, size: (Int, Int),
+                           styles: [Tensor], spatial: LoadedSpatial?, work: VideoWorkFolder, seed: UInt64, stop: StopSignal,
+                           elapsed: () -> Double, onEvent: (VideoEvent) -> Void) throws -> VideoResult {
+        let options = request.options
+        let (w, h) = size
         // Ctrl-C reaches ffmpeg too (same process group): its failure is then the interruption.
         let count: Int
         do { count = try decodeFrames(input: input, path: inputPath, range: range, width: w, height: h, work: work) } catch {
@@ -281,78 +317,8 @@ public struct VideoTransfer: Sendable {
             return VideoResult(stop: .cancelled, frames: count, framesDone: count, reports: reports, warpingError: consistency,
                                seconds: elapsed(), workFolder: work.path)
         }
-        if !options.keepWorkFolder { try? FileManager.default.removeItem(atPath: work.path) }
+        if !options.keepWorkFolder { work.removeOwnFiles() }
         return VideoResult(stop: .completed, frames: count, framesDone: count, reports: reports, warpingError: consistency,
                            seconds: elapsed(), workFolder: work.path)
-    }
-
-    /// Decodes the range into the work folder's `frames/` (once: a rerun finds it there).
-    /// Returns the number of frames.
-    func decodeFrames(input: Input, path: String, range: Range<Int>, width: Int, height: Int, work: VideoWorkFolder) throws -> Int {
-        let fm = FileManager.default
-        if !fm.fileExists(atPath: work.framesFolder) {
-            let partial = work.path + "/frames.partial"
-            try? fm.removeItem(atPath: partial)
-            do { try fm.createDirectory(atPath: partial, withIntermediateDirectories: true) } catch {
-                throw VideoError.workFolder(path: work.path, reason: "cannot create frames.partial")
-            }
-            if let files = input.files {
-                for (k, file) in files[range].enumerated() {
-                    let frame = try ImageIO.load(file, width: width, height: height)
-                    try ImageIO.save(frame, to: partial + "/" + VideoWorkFolder.name(k) + ".png")
-                }
-            } else {
-                _ = try FFmpeg.decode(path, range: range, width: width, height: height, into: partial)
-            }
-            guard rename(partial, work.framesFolder) == 0 else {
-                throw VideoError.workFolder(path: work.path, reason: "cannot rename frames.partial to frames")
-            }
-        }
-        var count = 0
-        while fm.fileExists(atPath: work.frame(count)) { count += 1 }
-        guard count > 0 else { throw VideoError.unreadableInput(path: path, reason: "ffmpeg decoded no frames from it") }
-        return count
-    }
-
-    /// The flows between frame `index` and frame `index − offset`, from the work folder, or computed and saved there.
-    func flows(work: VideoWorkFolder, index: Int, offset: Int = 1, from photo: Tensor, to previous: Tensor,
-               flow: DISFlow) throws -> (backward: FlowField, forward: FlowField) {
-        let (h, w) = (photo.shape[1], photo.shape[2])
-        if let saved = work.loadFlows(index: index, offset: offset, width: w, height: h) { return saved }
-        let backward = try flow.flow(from: photo, to: previous)
-        let forward = try flow.flow(from: previous, to: photo)
-        try work.saveFlows(backward, forward, index: index, offset: offset)
-        return (backward, forward)
-    }
-
-    /// Mean warping error over the finished frames `1..<count` in the work folder.
-    func warpingError(work: VideoWorkFolder, count: Int, flow: DISFlow) throws -> Double? {
-        guard count >= 2 else { return nil }
-        var sum = 0.0
-        var previous = (photo: try ImageIO.load(work.frame(0)), styled: try ImageIO.load(work.styled(0)))
-        for i in 1..<count {
-            let current = (photo: try ImageIO.load(work.frame(i)), styled: try ImageIO.load(work.styled(i)))
-            let f = try flows(work: work, index: i, from: current.photo, to: previous.photo, flow: flow)
-            sum += Self.warpingError(previous: previous.styled, current: current.styled, backward: f.backward, forward: f.forward)
-            previous = current
-        }
-        return sum / Double(count - 1)
-    }
-
-    /// Ruder et al.'s temporal consistency measure between two consecutive results:
-    /// `Σ_p c_p Σ_ch (current − warp(previous))² / (C · Σ_p c_p)` on 0…255 values.
-    static func warpingError(previous: Tensor, current: Tensor, backward: FlowField, forward: FlowField) -> Double {
-        let c = Reliability.weights(backward: backward, forward: forward)
-        let warped = FlowWarp.warp(previous.data, channels: 3, flow: backward).image
-        let hw = c.count
-        var sum = 0.0, weight = 0.0
-        for ch in 0..<3 {
-            for p in 0..<hw where c[p] > 0 {
-                let d = Double(current.data[ch * hw + p] - warped[ch * hw + p])
-                sum += d * d
-                weight += 1
-            }
-        }
-        return weight > 0 ? sum / weight : 0
     }
 }

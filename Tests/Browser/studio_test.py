@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """End-to-end test of Pincel Studio in a real browser (headless Chromium driven by Selenium).
 
-Starts `pincel studio` on a free port with a temporary PINCEL_HOME, sees a bad upload refused
-on the page, uploads a photo and a painting, starts a 64 px run and sees the preview change
+Starts `pincel studio` on a free port with a temporary PINCEL_HOME, finds the bare address
+refused (401), opens the printed address with its token (the page trades it for a cookie) and
+checks that the page, its script and its stylesheet all loaded (no request got 401), sees a bad
+upload refused on the page, uploads a photo and a painting, starts a 64 px run and sees the preview change
 and the loss plot grow, cancels a queued job, reopens the page during a second run and sees
-it live again, stops that run, downloads the first result, restarts the server and finds the
-jobs in the gallery. Screenshots go to docs/images/studio_*.png.
+it live again, stops that run, downloads the first result, restarts the server (a new token: the
+open page says it is locked out), opens the new address and finds the jobs in the gallery, then
+deletes an upload and a result. Screenshots go to docs/images/studio_*.png.
 
     make test-browser            # installs chromium, chromium-driver and selenium first
     .venv-browser/bin/python Tests/Browser/studio_test.py --binary .build/release/pincel
@@ -51,18 +54,32 @@ def wait(what, condition, seconds=90):
 
 
 class Server:
+    """`pincel studio` on `port`; after start(), `url` is the address it printed (with its new
+    token) and `token` that token."""
+
     def __init__(self, binary, home, port, weights):
         self.args = [binary, "studio", "--port", str(port), "--examples", str(ROOT / "Examples")]
         if weights:
             self.args += ["--weights", weights]
         self.env = dict(os.environ, PINCEL_HOME=home)
+        self.env.pop("PINCEL_STUDIO_TOKEN", None)
         self.port = port
         self.process = None
+        self.url = self.token = None
 
     def start(self):
-        self.log = open(pathlib.Path(self.env["PINCEL_HOME"]) / "server.log", "ab")
+        path = pathlib.Path(self.env["PINCEL_HOME"]) / "server.log"
+        offset = path.stat().st_size if path.exists() else 0
+        self.log = open(path, "ab")
         self.process = subprocess.Popen(self.args, env=self.env, stdout=self.log, stderr=self.log)
         wait("the server to listen", self.listening, 60)
+
+        def printed():
+            text = path.read_bytes()[offset:].decode(errors="replace")
+            marker = "http://127.0.0.1:%d/?token=" % self.port
+            return text[text.index(marker):].split()[0] if marker in text else None
+        self.url = wait("the address with its token", printed, 30)
+        self.token = self.url.split("?token=")[1]
 
     def listening(self):
         if self.process.poll() is not None:
@@ -101,6 +118,20 @@ def browser(download_dir):
     except Exception:
         pass
     return driver
+
+
+def page_loaded_whole(driver):
+    """The stylesheet applied (the header's colour), the script ran, and no request of the page
+    got 401 (the Resource Timing API's response statuses)."""
+    background = driver.execute_script("return getComputedStyle(document.querySelector('header')).backgroundColor")
+    assert background == "rgb(43, 38, 34)", "the stylesheet did not apply: " + background
+    assert driver.execute_script("return document.documentElement.dataset.script") == "ran", "the script did not run"
+    statuses = driver.execute_script(
+        "return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))"
+        ".map(e => [e.name, e.responseStatus])")
+    refused = [s for s in statuses if s[1] in (401, 403)]
+    assert not refused, "requests refused: %s" % refused
+    assert any(name.endswith("/studio.css") for name, _ in statuses) and any(name.endswith("/studio.js") for name, _ in statuses), statuses
 
 
 def gallery_states(driver):
@@ -142,8 +173,18 @@ def main():
     driver = browser(downloads)
     url = "http://127.0.0.1:%d/" % port
     try:
+        # The bare address: refused, with a short note on where the address with the token is.
         driver.get(url)
+        assert "this page needs its token" in driver.find_element(By.TAG_NAME, "body").text, driver.page_source[:300]
+        # The printed address: the page trades the token for its cookie and drops it from the URL.
+        driver.get(server.url)
         wait("the live connection", lambda: driver.find_element(By.ID, "connection").text == "live")
+        page_loaded_whole(driver)
+        assert driver.current_url == url, driver.current_url
+        cookies = {c["name"]: c for c in driver.get_cookies()}
+        cookie = cookies["pincel-studio-%d" % port]
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Strict", cookie
+        print("token exchange: cookie", cookie["name"], "HttpOnly, SameSite=Strict; the page, script and stylesheet loaded")
 
         # A file that is not an image: a clear message on the page, and the studio keeps serving.
         field = driver.find_element(By.ID, "content-file")
@@ -220,17 +261,43 @@ def main():
         print("downloaded", got[0], len(data), "bytes")
         driver.find_element(By.ID, "detail-close").click()
 
-        # Restart the server: both jobs are in the gallery.
+        # Restart the server: a new token, so the open page is locked out and says so; the new
+        # address brings back both jobs in the gallery.
+        old_token = server.token
         server.stop()
         wait("the page to notice", lambda: driver.find_element(By.ID, "connection").text != "live", 30)
         server.start()
-        driver.get(url)
+        assert server.token != old_token, "a new token on every start"
+        wait("the page to say it is locked out", lambda: driver.find_element(By.ID, "connection").text == "locked out", 60)
+        print("after restart, the old page:", driver.find_element(By.ID, "message").text)
+        driver.get(server.url)
         wait("the gallery after the restart", lambda: sorted(gallery_states(driver).values()) == ["cancelled", "done", "stopped"], 30)
+        page_loaded_whole(driver)
         wait("the thumbnails", lambda: driver.execute_script(
             "return Array.from(document.querySelectorAll('#gallery img[src]')).every(i => i.complete && i.naturalWidth > 0)"))
         driver.execute_script("window.scrollTo(0, 0)")
         driver.save_screenshot(str(SHOTS / "studio_gallery.png"))
         print("after restart:", gallery_states(driver))
+
+        # Delete the uploaded photo (its tile's ×, confirmed) and the stopped job (its Delete).
+        tile = driver.find_element(By.CSS_SELECTOR, '#content-choices .choice.uploaded[data-ref="%s"]' % content)
+        tile.find_element(By.CSS_SELECTOR, "button.delete").click()
+        driver.switch_to.alert.accept()
+        wait("the upload to go", lambda: not driver.find_elements(By.CSS_SELECTOR, '#content-choices .choice[data-ref="%s"]' % content))
+        wait("the deletion message", lambda: "Deleted chelsea.png" in driver.find_element(By.ID, "message").text)
+        stored = os.listdir(os.path.join(home, "studio", "uploads"))
+        assert content[7:] + ".png" not in stored and len(stored) == 1, stored
+        stopped_id = next(j for j, s in gallery_states(driver).items() if s == "stopped")
+        driver.find_element(By.CSS_SELECTOR, '#gallery .gallery-item[data-job="%s"]' % stopped_id).click()
+        wait("the detail", lambda: driver.find_element(By.ID, "detail").is_displayed())
+        driver.find_element(By.ID, "delete-job").click()
+        driver.switch_to.alert.accept()
+        wait("the result to go", lambda: sorted(gallery_states(driver).values()) == ["cancelled", "done"], 30)
+        assert not os.path.exists(os.path.join(home, "studio", "jobs", stopped_id)), "the job's files are gone"
+        driver.execute_script("window.scrollTo(0, 0)")
+        driver.save_screenshot(str(SHOTS / "studio_deleted.png"))
+        page_loaded_whole(driver)
+        print("deleted the upload and job", stopped_id)
         print("studio browser test: OK")
     finally:
         driver.quit()

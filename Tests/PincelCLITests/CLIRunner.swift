@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 
 /// Why a CLI test could not even start the `pincel` binary.
 enum CLITestError: Error, CustomStringConvertible {
@@ -86,15 +87,17 @@ struct CLIResult {
 /// A started `pincel` process whose output goes to files (so a full pipe can never block it).
 final class RunningPincel {
     let process = Process()
+    /// A folder of this run's own (mkdtemp) for its stdout and stderr files.
+    private let streams: URL
     private let outURL: URL
     private let errURL: URL
     private let start = Date()
 
     init(_ arguments: [String], in directory: URL, executable: URL? = nil) throws {
         let binary = try executable ?? CLIPaths.binary()
-        let tag = UUID().uuidString
-        outURL = FileManager.default.temporaryDirectory.appendingPathComponent("pincel-stdout-\(tag)")
-        errURL = FileManager.default.temporaryDirectory.appendingPathComponent("pincel-stderr-\(tag)")
+        streams = try TemporaryFolder.make(prefix: "pincel-streams-")
+        outURL = streams.appendingPathComponent("stdout")
+        errURL = streams.appendingPathComponent("stderr")
         FileManager.default.createFile(atPath: outURL.path, contents: nil)
         FileManager.default.createFile(atPath: errURL.path, contents: nil)
         process.executableURL = binary
@@ -104,6 +107,7 @@ final class RunningPincel {
         process.standardOutput = try FileHandle(forWritingTo: outURL)
         process.standardError = try FileHandle(forWritingTo: errURL)
         do { try process.run() } catch {
+            TemporaryFolder.remove(streams)
             throw CLITestError.launchFailed(path: binary.path, reason: "\(error)")
         }
     }
@@ -142,10 +146,7 @@ final class RunningPincel {
         cleanUp()
     }
 
-    private func cleanUp() {
-        try? FileManager.default.removeItem(at: outURL)
-        try? FileManager.default.removeItem(at: errURL)
-    }
+    private func cleanUp() { TemporaryFolder.remove(streams) }
 }
 
 /// Runs `pincel arguments…` in `directory` and waits for it (killing it after `timeout` seconds).
@@ -153,10 +154,9 @@ func runPincel(_ arguments: [String], in directory: URL, timeout: Double = 30) t
     try RunningPincel(arguments, in: directory).wait(timeout: timeout)
 }
 
-/// A fresh temporary folder, removed after `body` returns or throws.
+/// A fresh temporary folder (mkdtemp), removed with its contents after `body` returns or throws.
 func withTemporaryDirectory<T>(_ body: (URL) throws -> T) throws -> T {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pincel-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
+    let dir = try TemporaryFolder.make(prefix: "pincel-cli-")
+    defer { TemporaryFolder.remove(dir) }
     return try body(dir)
 }

@@ -26,28 +26,34 @@ import Testing
         let last = before.studio.store.paths.last(running)
         #expect(try await eventually {
             let job = try await before.studio.queue.job(running)
-            let stored = try before.studio.store.job(running)?.losses.count ?? 0
-            return job.iterations == 4 && FileManager.default.fileExists(atPath: last) && stored == 4
+            let stored = try before.studio.store.job(running)
+            return job.iterations == 4 && FileManager.default.fileExists(atPath: last) && stored?.losses.count == 4
+                && stored?.imageIteration == 4
         })
 
-        // "Kill" the server: it stops touching its folder, and a new studio opens the same folder.
+        // "Kill" the server: it stops touching its folder and lets go of its lock, and a new
+        // studio opens the same folder.
         await before.studio.queue.detach()
+        before.studio.lock.release()
         let second = FakeRunner()
-        let after = try StudioFixture(runner: second, folder: folder)
+        let after = try await StudioFixture.reopen(runner: second, folder: folder)
         #expect(try await after.studio.resume() == 1)
         let interrupted = try await after.studio.queue.job(running)
         #expect(interrupted.state == .interrupted && interrupted.hasImage)
         #expect(interrupted.losses.count == 4 && interrupted.seed == "42")
+        // It shows the iteration of its last image, and says so.
+        #expect(interrupted.iterations == 4 && interrupted.imageIteration == 4)
+        #expect(interrupted.message == "the server stopped during the run; its last image (iteration 4) is kept")
         #expect(try await eventually { try await after.studio.queue.job(queued).state == .done })
         #expect(second.order == ["paint.png"])
         try await after.studio.makeApplication().test(.router) { client in
-            let list = json(try await client.execute(uri: "/api/jobs", method: .get).body) as? [[String: Any]] ?? []
+            let list = json(try await client.send(uri: "/api/jobs", method: .get).body) as? [[String: Any]] ?? []
             #expect(list.map { $0["state"] as? String } == ["done", "interrupted", "done"])
-            let image = try await client.execute(uri: "/api/jobs/\(running)/image", method: .get)
+            let image = try await client.send(uri: "/api/jobs/\(running)/image", method: .get)
             #expect(image.status == .ok && image.headers[.contentType] == "image/jpeg")
-            let kept = try await client.execute(uri: "/api/jobs/\(done)/image", method: .get)
+            let kept = try await client.send(uri: "/api/jobs/\(done)/image", method: .get)
             #expect(kept.status == .ok && kept.headers[.contentType] == "image/png")
-            let detail = json(try await client.execute(uri: "/api/jobs/\(done)", method: .get).body) as? [String: Any]
+            let detail = json(try await client.send(uri: "/api/jobs/\(done)", method: .get).body) as? [String: Any]
             #expect((detail?["losses"] as? [Any])?.count == 2)
             #expect((detail?["parameters"] as? [String: Any])?["size"] as? Int == 64)
         }
@@ -59,9 +65,59 @@ import Testing
         let photo = try Data(contentsOf: URL(fileURLWithPath: try StudioFixture.examples(in: folder.path) + "/photo.png"))
         let before = try StudioFixture(runner: FakeRunner(), folder: folder)
         let upload = try before.studio.library.ingest(photo, name: "mine.png")
-        let after = try StudioFixture(runner: FakeRunner(), folder: folder)
+        before.studio.lock.release()
+        let after = try await StudioFixture.reopen(runner: FakeRunner(), folder: folder)
         #expect(try after.studio.store.uploads() == [upload])
         #expect(try after.studio.library.path(of: "upload:" + upload.id) == folder.path + "/studio/uploads/\(upload.id).png")
+    }
+}
+
+/// What an interrupted job shows: the iteration of its last image, or that nothing was written.
+@Suite struct StudioInterruptionTests {
+    /// A runner that reports iterations without ever giving an image, then holds until cancelled.
+    struct ImagelessRunner: JobRunner {
+        func run(content: String, styles: [String], options: TransferOptions, live: LiveJob) async -> RunOutcome {
+            live.started(seed: 1, width: 12, height: 8, total: options.iterations)
+            for i in 1...3 { live.record(iteration: i, total: options.iterations, elapsed: 0, point: nil, image: nil) }
+            while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
+            return RunOutcome(state: .stopped, image: nil, seed: 1, iterations: 3, planned: options.iterations, seconds: 0, message: nil)
+        }
+    }
+
+    @Test func anInterruptionBeforeAnyImageSaysNothingWasKept() async throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        let before = try StudioFixture(runner: ImagelessRunner(), folder: folder)
+        try await before.studio.resume()
+        let job = try await before.studio.queue.submit(JobParameters(content: "example:photo.png", styles: ["example:paint.png"], size: 64,
+                                                                     iterations: 50))
+        #expect(try await eventually { try before.studio.store.job(job.id)?.state == .running })
+        try await Task.sleep(for: .milliseconds(100))
+        await before.studio.queue.detach()
+        before.studio.lock.release()
+        let after = try await StudioFixture.reopen(runner: FakeRunner(), folder: folder)
+        try await after.studio.resume()
+        let interrupted = try await after.studio.queue.job(job.id)
+        #expect(interrupted.state == .interrupted && !interrupted.hasImage && interrupted.imageIteration == nil)
+        #expect(interrupted.message == "the server stopped during the run, before any image was written: nothing was kept")
+    }
+
+    @Test func theIterationOfTheLastImageIsStoredWithIt() async throws {
+        let folder = try TempFolder()
+        defer { folder.remove() }
+        // Frames every 20 ms while a page watches; the progress only every 100 s: the image's
+        // iteration must still reach the database each time an image is written.
+        let fixture = try StudioFixture(runner: FakeRunner(holdAt: 6), folder: folder) { $0.saveInterval = 100 }
+        try await fixture.studio.resume()
+        let watcher = fixture.studio.hub.subscribe()
+        defer { fixture.studio.hub.unsubscribe(watcher.id) }
+        let job = try await fixture.studio.queue.submit(JobParameters(content: "example:photo.png", styles: ["example:paint.png"], size: 64,
+                                                                      iterations: 50))
+        #expect(try await eventually {
+            let stored = try fixture.studio.store.job(job.id)
+            return stored?.imageIteration == 6 && FileManager.default.fileExists(atPath: fixture.studio.store.paths.last(job.id))
+        })
+        await fixture.studio.queue.detach()
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Pincel
@@ -91,9 +92,28 @@ struct StudioFixture {
         configuration.frameInterval = .milliseconds(20)
         configuration.saveInterval = 0.05
         configuration.threads = 1
+        configuration.token = testToken
         configure(&configuration)
         studio = try Studio(configuration: configuration, runner: runner)
         self.runner = runner
+    }
+}
+
+extension StudioFixture {
+    /// A studio on `folder` after another one there let go of its lock. Retries for a while: a
+    /// process that another test spawns at that moment holds a copy of the lock's descriptor
+    /// between its fork and its exec (the descriptor is close-on-exec), so the lock may be held
+    /// a moment longer.
+    static func reopen(runner: any JobRunner, folder: TempFolder) async throws -> StudioFixture {
+        let end = Date().addingTimeInterval(30)
+        while true {
+            do {
+                return try StudioFixture(runner: runner, folder: folder)
+            } catch StudioError.alreadyRunning(let message) where Date() < end {
+                _ = message
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
     }
 }
 
@@ -132,11 +152,12 @@ func randomStudioWeights(seed: UInt64) -> VGG19Weights {
     return VGG19Weights(convs: convs, source: "random(seed: \(seed))")
 }
 
-/// A WebSocket handshake over a plain socket, as a browser sends it (Host with the port,
-/// Origin as given): returns what the server answered within a moment (status, headers, and
-/// the first frames when upgraded).
-enum RawWebSocket {
-    static func handshake(port: Int, path: String, origin: String) throws -> String {
+/// Raw HTTP over a plain socket: what a browser or an attacker's script sends, byte for byte
+/// (any Host, any Origin).
+enum RawHTTP {
+    /// Connects to 127.0.0.1:`port`, sends `request`, and reads until `done` holds for what
+    /// arrived (or the server closes, or a generous deadline passes).
+    static func exchange(port: Int, _ request: String, done: (String) -> Bool) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw StudioError.storage("socket failed") }
         defer { close(fd) }
@@ -150,12 +171,8 @@ enum RawWebSocket {
         guard connected == 0 else { throw StudioError.storage("connect failed") }
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nOrigin: \(origin)\r\nConnection: Upgrade\r\n"
-            + "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
         let bytes = Array(request.utf8)
         guard send(fd, bytes, bytes.count, 0) == bytes.count else { throw StudioError.storage("send failed") }
-        // Reads until the answer is complete: an upgrade with its first message (the job list),
-        // or a refusal's headers; a generous deadline for a loaded machine, not a timing check.
         var received = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 65536)
         let deadline = Date().addingTimeInterval(30)
@@ -164,9 +181,66 @@ enum RawWebSocket {
             if n == 0 { break }  // closed
             if n < 0 { continue }  // nothing yet
             received += buffer[0..<n]
-            let text = String(decoding: received, as: UTF8.self)
-            if text.hasPrefix("HTTP/1.1 101") ? text.contains("\"type\":\"jobs\"") : text.contains("\r\n\r\n") { break }
+            if done(String(decoding: received, as: UTF8.self)) { break }
         }
         return String(decoding: received, as: UTF8.self)
+    }
+
+    /// One request; the status and everything that came back (headers and body). Waits off
+    /// the cooperative pool (the server's handlers need it).
+    static func request(port: Int, _ request: String) async throws -> (status: Int, text: String) {
+        let text = try await offPool { try exchange(port: port, request, done: complete) }
+        let status = text.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        return (status, text)
+    }
+
+    /// Whether a whole answer arrived: its headers and Content-Length bytes of body.
+    static func complete(_ text: String) -> Bool {
+        guard let end = text.range(of: "\r\n\r\n") else { return false }
+        let head = text[..<end.lowerBound].lowercased()
+        guard let line = head.split(separator: "\r\n").first(where: { $0.hasPrefix("content-length:") }),
+              let length = Int(line.dropFirst(15).trimmingCharacters(in: .whitespaces)) else { return true }
+        return text.utf8.count - text[..<end.upperBound].utf8.count >= length
+    }
+}
+
+/// A WebSocket handshake as a browser sends it (Host 127.0.0.1 with the port unless `headers`
+/// has one, Origin as given): returns what the server answered within a moment (status,
+/// headers, and the first frames when upgraded).
+enum RawWebSocket {
+    static func handshake(port: Int, path: String, origin: String?, headers: [String] = []) async throws -> String {
+        var lines = ["GET \(path) HTTP/1.1"]
+        if !headers.contains(where: { $0.lowercased().hasPrefix("host:") }) { lines.append("Host: 127.0.0.1:\(port)") }
+        if let origin { lines.append("Origin: \(origin)") }
+        lines += headers + ["Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13",
+                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="]
+        // Reads until the answer is complete: an upgrade with its first message (the job list),
+        // or a refusal's headers; a generous deadline for a loaded machine, not a timing check.
+        let request = lines.joined(separator: "\r\n") + "\r\n\r\n"
+        return try await offPool {
+            try RawHTTP.exchange(port: port, request) { text in
+                text.hasPrefix("HTTP/1.1 101") ? text.contains("\"type\":\"jobs\"") : text.contains("\r\n\r\n")
+            }
+        }
+    }
+}
+
+/// The token of every test studio (``StudioFixture``).
+let testToken = "test-token-0123456789"
+
+extension TestClientProtocol {
+    /// A request as the studio's own page sends it: the token (header), and for a request that
+    /// changes something the page's origin and its content type (JSON; uploads: raw bytes).
+    /// `headers` are added last (a test may replace any of these).
+    func send(uri: String, method: HTTPRequest.Method = .get, headers: HTTPFields = [:], body: ByteBuffer? = nil) async throws -> TestResponse {
+        var fields = HTTPFields()
+        fields[HeaderName.token!] = testToken
+        if method != .get {
+            fields[.origin] = "http://localhost:\(port ?? 8080)"
+            let upload = method == .post && (uri == "/api/uploads" || uri.hasPrefix("/api/uploads?"))
+            fields[.contentType] = upload ? "application/octet-stream" : "application/json"
+        }
+        for field in headers { fields[field.name] = field.value }
+        return try await execute(uri: uri, method: method, headers: fields, body: body)
     }
 }

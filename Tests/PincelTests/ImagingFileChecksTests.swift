@@ -13,7 +13,7 @@ import PincelTestSupport
     /// Paths that are not regular files are refused at once, whatever link leads to them.
     @Test func specialFilesAreRefusedBeforeDecoding() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let fifo = folder.appendingPathComponent("pipe.png").path
         #expect(mkfifo(fifo, 0o644) == 0)
         let links = ["zero.png": "/dev/zero", "fifo.png": fifo, "dir.png": folder.path]
@@ -46,7 +46,7 @@ import PincelTestSupport
 
     @Test func identityIgnoresSpelling() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let file = folder.appendingPathComponent("a.png").path
         try Data([1]).write(to: URL(fileURLWithPath: file))
         let hard = folder.appendingPathComponent("hard.png").path
@@ -79,7 +79,7 @@ import PincelTestSupport
     /// A 250-byte file name saves (its temporary name is shortened) and leaves only the file.
     @Test func longFileNameSavesAndLeavesNoTemporary() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let name = String(repeating: "n", count: 246) + ".png"
         let path = folder.appendingPathComponent(name).path
         try ImageIO.save(Tensor(zeros: [3, 4, 4]), to: path)
@@ -89,7 +89,7 @@ import PincelTestSupport
 
     @Test func outputChecksRefuseBeforeAnyWork() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         func reason(_ path: String, _ mode: OutputCheck.Mode = .replacedAtomically) -> String? {
             do { try OutputCheck.check(path, mode: mode); return nil } catch let ImageError.outputNotWritable(_, reason) {
                 return reason
@@ -113,7 +113,7 @@ import PincelTestSupport
     @Test(.enabled(if: TmpfsMount.isAvailable, "needs a tmpfs mount (root with CAP_SYS_ADMIN)"))
     func fullDiskSaveLeavesNothing() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         try #require(TmpfsMount.mount(folder.path, options: "size=12k"), "mount failed")
         defer { TmpfsMount.unmount(folder.path) }
         let path = folder.appendingPathComponent("big.png").path
@@ -142,7 +142,7 @@ import PincelTestSupport
     /// libpng refuses a 20,000,000-pixel-wide header with only a warning; the error says why.
     @Test func refusedPNGHeaderGivesItsSize() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let wide = folder.appendingPathComponent("wide.png").path
         try PNGBytes.header(width: 20_000_000, height: 1).write(to: URL(fileURLWithPath: wide))
         expectImageError({ error in

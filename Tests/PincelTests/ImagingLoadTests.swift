@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 @testable import PincelCore
@@ -21,7 +22,7 @@ import Testing
     /// sources, so any name loads, and saves keep the name too.
     @Test func fileNamesWithBracketsLoadAndSave() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let odd = folder.appendingPathComponent("photo[page=1,access=random].png").path
         try FileManager.default.copyItem(atPath: try ImagingFixtures.path("quadrants.png"), toPath: odd)
         let image = try ImageIO.load(odd)

@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 @testable import PincelCore
@@ -15,7 +16,7 @@ import Testing
     @Test(arguments: ["jpg", "jpeg", "webp", "tif", "tiff", "png"])
     func textRoundTrips(_ ext: String) throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let path = folder.appendingPathComponent("meta.\(ext)").path
         try ImageIO.save(ImagingFixtures.gradientReference(), to: path, options: ImageSaveOptions(text: Self.text))
         #expect(try ImageIO.textMetadata(path) == Self.text)
@@ -25,7 +26,7 @@ import Testing
     @Test(arguments: ["jpg", "webp", "tif"])
     func rawFileHoldsTheXMPElement(_ ext: String) throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let path = folder.appendingPathComponent("meta.\(ext)").path
         try ImageIO.save(ImagingFixtures.gradientReference(), to: path, options: ImageSaveOptions(text: ["pincel-seed": "77"]))
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -35,7 +36,7 @@ import Testing
 
     @Test func filesWithoutTextGiveNone() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         for ext in ["jpg", "webp", "tif"] {
             let path = folder.appendingPathComponent("bare.\(ext)").path
             try ImageIO.save(ImagingFixtures.gradientReference(), to: path)
@@ -46,7 +47,7 @@ import Testing
     /// A command longer than a JPEG APP1 segment holds is shortened, and the file still saves.
     @Test func longValuesFitInAJPEG() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let path = folder.appendingPathComponent("long.jpg").path
         let long = String(repeating: "--style x.png ", count: 20_000)
         try ImageIO.save(ImagingFixtures.gradientReference(), to: path,
@@ -72,7 +73,7 @@ import Testing
 
     @Test func keysThatAreNoXMLNamesAreRefusedForXMPOnly() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let options = ImageSaveOptions(text: ["1st/key": "v"])
         expectImageError({ if case .invalidSaveOption = $0 { true } else { false } }) {
             try ImageIO.save(ImagingFixtures.gradientReference(), to: folder.appendingPathComponent("k.jpg").path, options: options)

@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 @testable import PincelCore
@@ -46,7 +47,7 @@ import Testing
 
     @Test func otherLoadersAreRefused() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let files = [
             "a.csv": "1,2,3\n4,5,6\n",
             "a.mat": "2 2\n1 2\n3 4\n",

@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 @testable import PincelCore
@@ -19,7 +20,7 @@ import Testing
 
     @Test func eightBitPNGRoundTripsWithinRounding() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let image = Self.noise(height: 17, width: 23)
         let path = folder.appendingPathComponent("out.png").path
         try ImageIO.save(image, to: path)
@@ -31,7 +32,7 @@ import Testing
 
     @Test func sixteenBitPNGIsMorePreciseThanEightBit() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let image = Self.noise(height: 9, width: 11, seed: 7)
         let path8 = folder.appendingPathComponent("a.png").path
         let path16 = folder.appendingPathComponent("b.png").path
@@ -45,7 +46,7 @@ import Testing
 
     @Test func valuesAreClampedOnSave() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let image = Tensor(shape: [3, 1, 2], data: [-40, 300, 12.4, 12.6, .nan, 255.2])
         let path = folder.appendingPathComponent("clamp.png").path
         try ImageIO.save(image, to: path)
@@ -55,7 +56,7 @@ import Testing
     @Test(arguments: ["jpg", "jpeg", "webp", "tif", "tiff", "PNG"])
     func otherFormatsSaveAndReload(ext: String) throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let image = ImagingFixtures.gradientReference()
         let path = folder.appendingPathComponent("out.\(ext)").path
         try ImageIO.save(image, to: path, options: ImageSaveOptions(quality: 95))
@@ -67,7 +68,7 @@ import Testing
 
     @Test func sRGBProfileIsEmbedded() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         for ext in ["jpg", "webp", "tif"] {
             let path = folder.appendingPathComponent("icc.\(ext)").path
             try ImageIO.save(ImagingFixtures.gradientReference(), to: path)
@@ -89,7 +90,7 @@ import Testing
 
     @Test func pngTextMetadataRoundTrips() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let path = folder.appendingPathComponent("meta.png").path
         let text = ["pincel-seed": "1234", "Software": "Pincel", "Style_Weight": "1e6 (alpha/beta) = x"]
         try ImageIO.save(ImagingFixtures.gradientReference(), to: path, options: ImageSaveOptions(text: text))
@@ -104,7 +105,7 @@ import Testing
 
     @Test func missingFolderThrowsAndLeavesNothing() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let path = folder.appendingPathComponent("missing/out.png").path
         expectImageError({ if case .saveFailed = $0 { true } else { false } }) {
             try ImageIO.save(ImagingFixtures.gradientReference(), to: path)
@@ -114,7 +115,7 @@ import Testing
 
     @Test func badExtensionOrOptionsThrowAndLeaveNothing() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let image = ImagingFixtures.gradientReference()
         for name in ["out.bmp", "out", "out.svg"] {
             expectImageError({ if case .unsupportedOutputFormat = $0 { true } else { false } }) {
@@ -141,7 +142,7 @@ import Testing
 
     @Test func saveReplacesAnExistingFile() throws {
         let folder = try ImagingFixtures.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { TemporaryFolder.remove(folder) }
         let path = folder.appendingPathComponent("same.png").path
         try ImageIO.save(Tensor(shape: [3, 1, 1], data: [1, 2, 3]), to: path)
         try ImageIO.save(Tensor(shape: [3, 2, 1], data: [4, 5, 6, 7, 8, 9]), to: path)

@@ -1,4 +1,5 @@
 import Foundation
+import PincelTestSupport
 import Testing
 @testable import Pincel
 @testable import PincelCore
@@ -15,11 +16,10 @@ enum ImagingFixtures {
         return url.path
     }
 
-    /// A fresh empty folder under the temporary directory.
+    /// A fresh empty folder under the temporary directory (mkdtemp); remove it with
+    /// `TemporaryFolder.remove(_:)`.
     static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("pincel-imaging-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TemporaryFolder.make(prefix: "pincel-imaging-")
     }
 
     /// Pixel (r, g, b) at row y, column x of a [3, H, W] image.

@@ -1,7 +1,8 @@
 import Foundation
+import PincelTestSupport
 import Testing
 
-/// A temporary folder for the files a suite's tests write, removed when the suite ends, whether
+/// A temporary folder (mkdtemp) for the files a suite's tests write, removed when the suite ends, whether
 /// its tests pass, fail or throw. Apply `.scratchFolder` to a suite; inside it,
 /// ``ScratchFolder/make()`` returns a fresh subfolder. Outside such a suite `make()` throws,
 /// so a test can never leave a folder behind in /tmp.
@@ -15,9 +16,8 @@ struct ScratchFolder: SuiteTrait, TestTrait, TestScoping {
 
     func provideScope(for test: Test, testCase: Test.Case?,
                       performing function: @Sendable () async throws -> Void) async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("pincel-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: root) }
+        let root = try TemporaryFolder.make(prefix: "pincel-test-")
+        defer { TemporaryFolder.remove(root) }  // made by mkdtemp just above
         try await Self.$current.withValue(root) { try await function() }
     }
 

@@ -10,7 +10,7 @@ public enum TmpfsMount {
     public static let isAvailable: Bool = {
         let probe = FileManager.default.temporaryDirectory.appendingPathComponent("pincel-tmpfs-probe-\(UUID().uuidString)")
         guard (try? FileManager.default.createDirectory(at: probe, withIntermediateDirectories: false)) != nil else { return false }
-        defer { try? FileManager.default.removeItem(at: probe) }
+        defer { rmdir(probe.path) }  // made just above; empty once unmounted
         guard mount(probe.path, options: "size=4k") else { return false }
         unmount(probe.path)
         return true

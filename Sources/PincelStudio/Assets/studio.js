@@ -1,10 +1,10 @@
 'use strict';
 // Pincel Studio's page: plain JavaScript, no libraries, nothing fetched from elsewhere.
 (function () {
+  // The studio's token is in an HttpOnly cookie (set when the printed address was opened): the
+  // page never sees it, and every request of this page carries it.
   const $ = (id) => document.getElementById(id);
-  const token = new URLSearchParams(location.search).get('token');
-  const withToken = (url) => token ? url + (url.includes('?') ? '&' : '?') + 'token=' + encodeURIComponent(token) : url;
-  const headers = (extra) => Object.assign(token ? { 'X-Pincel-Token': token } : {}, extra || {});
+  document.documentElement.dataset.script = 'ran';
 
   const state = {
     examples: [], uploads: [], content: null, styles: new Map(), // ref -> weight
@@ -24,8 +24,9 @@
   }
 
   async function api(path, options) {
-    const opts = Object.assign({}, options || {});
-    opts.headers = headers(opts.headers);
+    const opts = Object.assign({ credentials: 'same-origin' }, options || {});
+    opts.headers = Object.assign({}, opts.headers || {});
+    if (opts.method && opts.method !== 'GET' && !opts.headers['Content-Type']) opts.headers['Content-Type'] = 'application/json';
     let response;
     try { response = await fetch(path, opts); } catch (e) { throw new Error('the studio is not reachable'); }
     let body = null;
@@ -53,12 +54,18 @@
     div.dataset.ref = img.ref;
     div.title = img.name;
     const pic = document.createElement('img');
-    pic.src = withToken(img.url); pic.alt = img.name; pic.loading = 'lazy';
+    pic.src = (img.url); pic.alt = img.name; pic.loading = 'lazy';
     const name = document.createElement('span');
     const uploaded = img.ref.startsWith('upload:');
     name.className = 'name'; name.textContent = (uploaded ? '↑ ' : '') + img.name;
     if (uploaded) { div.classList.add('uploaded'); div.title = img.name + ' (your upload)'; }
     div.append(pic, name);
+    if (uploaded && !isStyle) {
+      const del = document.createElement('button');
+      del.className = 'delete'; del.textContent = '×'; del.title = 'delete this upload';
+      del.addEventListener('click', (e) => { e.stopPropagation(); deleteUpload(img); });
+      div.appendChild(del);
+    }
     if (isStyle && selected) {
       const w = document.createElement('input');
       w.type = 'number'; w.className = 'weight'; w.min = '0'; w.step = 'any';
@@ -102,6 +109,20 @@
       say('Uploaded ' + entry.name + ' (' + entry.width + '×' + entry.height + ')', true);
     } catch (e) {
       say('Upload of ' + file.name + ' refused: ' + e.message);
+    }
+  }
+
+  async function deleteUpload(img) {
+    if (!confirm('Delete ' + img.name + ' from the studio?')) return;
+    try {
+      await api('/api/uploads/' + img.ref.slice(7), { method: 'DELETE' });
+      state.uploads = state.uploads.filter((u) => u.ref !== img.ref);
+      if (state.content === img.ref) state.content = null;
+      state.styles.delete(img.ref);
+      renderChoices();
+      say('Deleted ' + img.name + '.', true);
+    } catch (e) {
+      say('Not deleted: ' + e.message);
     }
   }
 
@@ -212,14 +233,23 @@
 
   function connect() {
     const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    const ws = new WebSocket(withToken(scheme + location.host + '/api/live'));
+    const ws = new WebSocket((scheme + location.host + '/api/live'));
     ws.onopen = () => { $('connection').textContent = 'live'; $('connection').className = 'pill ok'; };
     ws.onmessage = (e) => {
       let m; try { m = JSON.parse(e.data); } catch (_) { return; }
       if (m.type === 'jobs') onJobs(m.jobs); else if (m.type === 'tick') onTick(m);
     };
-    ws.onclose = () => {
+    ws.onclose = async () => {
       $('connection').textContent = 'reconnecting…'; $('connection').className = 'pill bad';
+      // A studio restarted with a new token refuses this page's cookie: say so, and stop trying.
+      try {
+        const health = await fetch('/api/health', { credentials: 'same-origin' });
+        if (health.status === 401) {
+          $('connection').textContent = 'locked out';
+          say('The studio no longer knows this page (it was restarted with a new token): open the address `pincel studio` printed.');
+          return;
+        }
+      } catch (_) { /* not reachable yet */ }
       setTimeout(connect, 1500);
     };
   }
@@ -284,7 +314,7 @@
       const div = document.createElement('div');
       div.className = 'gallery-item'; div.dataset.job = j.id; div.dataset.state = j.state;
       const img = document.createElement(j.hasImage ? 'img' : 'div');
-      if (j.hasImage) { img.src = withToken('/api/jobs/' + j.id + '/image?v=' + (j.finished || 0)); img.alt = 'job ' + j.number; }
+      if (j.hasImage) { img.src = ('/api/jobs/' + j.id + '/image?v=' + (j.finished || 0)); img.alt = 'job ' + j.number; }
       else img.className = 'no-image';
       const cap = document.createElement('div');
       const st = document.createElement('span'); st.className = 'state state-' + j.state; st.textContent = j.state;
@@ -298,9 +328,9 @@
 
   function imageURL(ref) {
     const i = allImages().find((x) => x.ref === ref);
-    if (i) return withToken(i.url);
-    if (ref.startsWith('upload:')) return withToken('/api/uploads/' + ref.slice(7));
-    return withToken('/api/examples/' + encodeURIComponent(ref.replace(/^example:/, '')));
+    if (i) return (i.url);
+    if (ref.startsWith('upload:')) return ('/api/uploads/' + ref.slice(7));
+    return ('/api/examples/' + encodeURIComponent(ref.replace(/^example:/, '')));
   }
 
   async function openDetail(id) {
@@ -314,9 +344,9 @@
       ' · weights ' + p.contentWeight + ' / ' + p.styleWeight + ' · colours ' + p.colors + ' · from ' + p.initial +
       (job.message ? ' · ' + job.message : '');
     $('compare-photo').src = imageURL(p.content);
-    const result = withToken('/api/jobs/' + job.id + '/image?v=' + (job.finished || 0));
+    const result = ('/api/jobs/' + job.id + '/image?v=' + (job.finished || 0));
     $('compare-result').src = job.hasImage ? result : '';
-    $('download').href = withToken('/api/jobs/' + job.id + '/image?download=1');
+    $('download').href = ('/api/jobs/' + job.id + '/image?download=1');
     $('download').hidden = !job.hasImage;
     $('compare-slider').value = '50'; layoutCompare();
     $('detail').showModal();
@@ -341,6 +371,17 @@
   $('compare-slider').addEventListener('input', layoutCompare);
   $('compare-photo').addEventListener('load', layoutCompare);
   window.addEventListener('resize', layoutCompare);
+  $('delete-job').addEventListener('click', async () => {
+    const job = state.detailJob;
+    if (!job || !confirm('Delete job ' + job.number + ' and its picture?')) return;
+    try {
+      await api('/api/jobs/' + job.id, { method: 'DELETE' });
+      $('detail').close();
+      say('Deleted job ' + job.number + '.', true);
+    } catch (e) {
+      say('Not deleted: ' + e.message);
+    }
+  });
   $('rerun').addEventListener('click', () => {
     if (!state.detailJob) return;
     fillForm(Object.assign({}, state.detailJob.parameters, { seed: state.detailJob.seed }));

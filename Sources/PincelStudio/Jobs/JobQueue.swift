@@ -14,13 +14,16 @@ actor JobQueue {
     let threads: Int?
     let frameInterval: Duration
     let saveInterval: Double
+    /// The most jobs that may wait.
+    let maxQueued: Int
 
     private var running: (job: StudioJob, live: LiveJob, task: Task<Void, Never>)?
     /// Set by ``detach()``: the queue no longer touches the database (tests: a "killed" server).
     private var detached = false
 
     init(store: StudioStore, library: ImageLibrary, runner: any JobRunner, hub: LiveHub, threads: Int?,
-         frameInterval: Duration = .milliseconds(500), saveInterval: Double = 3) {
+         frameInterval: Duration = .milliseconds(500), saveInterval: Double = 3, maxQueued: Int = 20) {
+        self.maxQueued = maxQueued
         self.store = store
         self.library = library
         self.runner = runner
@@ -30,13 +33,22 @@ actor JobQueue {
         self.saveInterval = saveInterval
     }
 
-    /// After a restart: jobs left running become `interrupted` (their last image kept), then the
-    /// queued ones run in order. Returns the interrupted jobs.
+    /// After a restart: jobs left running become `interrupted`, showing the iteration of the last
+    /// image written (kept) or saying that none was written; then the queued ones run in order.
+    /// Returns the interrupted jobs.
     @discardableResult
     func resume() throws -> [StudioJob] {
-        var interrupted = try store.interruptRunning(note: "the server stopped during the run; the last image written is kept")
-        for i in interrupted.indices where FileManager.default.fileExists(atPath: store.paths.last(interrupted[i].id)) {
-            interrupted[i].hasImage = true
+        var interrupted = try store.interruptRunning(note: "the server stopped during the run")
+        for i in interrupted.indices {
+            if FileManager.default.fileExists(atPath: store.paths.last(interrupted[i].id)) {
+                let reached = interrupted[i].imageIteration ?? interrupted[i].iterations
+                interrupted[i].iterations = reached
+                interrupted[i].hasImage = true
+                interrupted[i].message = "the server stopped during the run; its last image (iteration \(reached)) is kept"
+            } else {
+                interrupted[i].hasImage = false
+                interrupted[i].message = "the server stopped during the run, before any image was written: nothing was kept"
+            }
             try store.save(interrupted[i])
         }
         kick()
@@ -46,6 +58,13 @@ actor JobQueue {
     /// Queues a job after checking its parameters and images. - Throws: `StudioError`.
     func submit(_ parameters: JobParameters) throws -> StudioJob {
         let options = try parameters.options(threads: threads)
+        let waiting = try store.queuedCount()
+        guard waiting < maxQueued else {
+            throw StudioError.conflict("the queue is full: \(waiting) jobs wait already (at most \(maxQueued)); "
+                                       + "wait for one to finish or cancel one")
+        }
+        // Room for its result: at most 3 bytes a pixel of the longer side squared.
+        try library.budget.checkRoom(adding: Int64(parameters.size) * Int64(parameters.size) * 3)
         do {
             _ = try library.path(of: parameters.content)
             for style in parameters.styles { _ = try library.path(of: style) }
@@ -77,6 +96,20 @@ actor JobQueue {
         default:
             throw StudioError.badRequest("job \(job.number) has already ended (\(job.state.rawValue))")
         }
+    }
+
+    /// Deletes an ended job: its files (`result.png`, `last.jpg`, by their names), its folder
+    /// when that is then empty, and its row. - Throws: `StudioError.notFound`, `.conflict` for a
+    /// job that waits or runs.
+    func delete(_ id: String) throws {
+        guard StudioID.isValid(id), let job = try store.job(id) else { throw StudioError.notFound("no job '\(id.prefix(60))'") }
+        guard job.state.isFinal else {
+            throw StudioError.conflict("job \(job.number) is \(job.state.rawValue): \(job.state == .queued ? "cancel" : "stop") it first")
+        }
+        for file in [store.paths.result(id), store.paths.last(id)] { try StudioFiles.removeOrThrow(file) }
+        StudioFiles.removeEmptyFolder(store.paths.job(id))
+        try store.deleteJob(id)
+        broadcastJobs()
     }
 
     /// Every job, newest first, with the queue's order.
@@ -188,13 +221,23 @@ actor JobQueue {
     }
 
     /// Stores a running job's progress (the ticker calls it every few seconds).
-    func persist(_ id: String, hasImage: Bool) {
+    func persist(_ id: String, hasImage: Bool, imageIteration: Int?) {
         guard let running, running.job.id == id, !detached else { return }
         var job = running.job
         Self.apply(running.live.snapshot(), to: &job)
         if hasImage { job.hasImage = true }
+        if let imageIteration { job.imageIteration = imageIteration }
         try? store.save(job)
         self.running?.job = job
+    }
+
+    /// Stores the iteration of the last image just written (the ticker calls it after each
+    /// write between two ``persist(_:hasImage:imageIteration:)``): two columns, not the whole row.
+    func recordImage(_ id: String, iteration: Int) {
+        guard let running, running.job.id == id, !detached else { return }
+        try? store.recordImage(id, iteration: iteration)
+        self.running?.job.imageIteration = iteration
+        self.running?.job.hasImage = true
     }
 
     private static func apply(_ snap: LiveJob.Snapshot, to job: inout StudioJob) {
@@ -261,7 +304,10 @@ actor Ticker {
         }
         if due {
             lastSave = Date()
-            await queue.persist(live.id, hasImage: wrote || FileManager.default.fileExists(atPath: paths.last(live.id)))
+            await queue.persist(live.id, hasImage: wrote || FileManager.default.fileExists(atPath: paths.last(live.id)),
+                                imageIteration: wrote ? framedIteration : nil)
+        } else if wrote {
+            await queue.recordImage(live.id, iteration: framedIteration)
         }
         let points = snap.points.count > sentPoints ? Array(snap.points[sentPoints...]) : []
         sentPoints = snap.points.count

@@ -28,7 +28,8 @@ enum Reply {
             case .badRequest(let m): return error(.badRequest, m)
             case .notFound(let m): return error(.notFound, m)
             case .tooLarge(let m): return error(.contentTooLarge, m)
-            case .storage(let m), .cannotListen(let m): return error(.internalServerError, m)
+            case .conflict(let m): return error(.conflict, m)
+            case .storage(let m), .cannotListen(let m), .alreadyRunning(let m): return error(.internalServerError, m)
             }
         case is DecodingError:
             return error(.badRequest, "the request is not valid JSON for this route")
@@ -41,6 +42,15 @@ enum Reply {
         }
     }
 
+    /// A refused request: JSON `{"error": …}`, or plain text for the page opened without its token.
+    static func refusal(_ refused: RequestGuard.Refusal) -> Response {
+        guard refused.plain else { return error(refused.status, refused.message) }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: refused.status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: refused.message)))
+    }
+
     static func bytes(_ data: Data, type: String, download: String? = nil) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = type
@@ -51,7 +61,7 @@ enum Reply {
     }
 
     static func file(_ path: String, type: String, download: String? = nil) -> Response {
-        guard let data = FileManager.default.contents(atPath: path) else { return error(.notFound, "no such image") }
+        guard let data = StudioFiles.read(path) else { return error(.notFound, "no such image") }
         return bytes(data, type: type, download: download)
     }
 
@@ -83,4 +93,6 @@ enum HeaderName {
     static let noSniff = HTTPField.Name("X-Content-Type-Options")
     static let securityPolicy = HTTPField.Name("Content-Security-Policy")
     static let token = HTTPField.Name("X-Pincel-Token")
+    static let fetchSite = HTTPField.Name("Sec-Fetch-Site")
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")
 }

@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Pincel
 
-/// The studio's HTTP routes and its WebSocket (`/api/live`).
+/// The studio's HTTP routes and its WebSocket (`/api/live`), behind ``RequestGuard``.
 ///
 /// Every id in a path is checked (``StudioID/isValid(_:)``, or an example's listed name) before
 /// it names a row or a file; errors are `{"error": "…"}` with a 4xx/5xx status.
@@ -14,8 +14,8 @@ struct StudioRoutes: Sendable {
 
     func makeRouter() -> Router<Context> {
         let router = Router(context: Context.self)
-        let access = StudioAccess(token: studio.configuration.token)
-        router.add(middleware: StudioAccessMiddleware<Context>(access: access))
+        let guardian = RequestGuard(auth: StudioAuth(token: studio.configuration.token, served: studio.served), served: studio.served)
+        router.add(middleware: RequestGuardMiddleware<Context>(guardian: guardian))
         let queue = studio.queue
         let library = studio.library
         let store = studio.store
@@ -58,6 +58,12 @@ struct StudioRoutes: Sendable {
         router.get("/api/uploads/{id}") { _, context in
             Self.guarded { Reply.file(try library.uploadPath(context.parameters.get("id") ?? ""), type: "image/png") }
         }
+        router.delete("/api/uploads/{id}") { _, context in
+            Self.guarded {
+                try library.delete(upload: context.parameters.get("id") ?? "")
+                return Reply.json(["deleted": true])
+            }
+        }
 
         // Jobs.
         router.get("/api/jobs") { _, _ in
@@ -74,6 +80,12 @@ struct StudioRoutes: Sendable {
         }
         router.post("/api/jobs/{id}/cancel") { _, context in
             await Self.guardedAsync { Reply.json(JobSummary(try await queue.cancel(context.parameters.get("id") ?? ""))) }
+        }
+        router.delete("/api/jobs/{id}") { _, context in
+            await Self.guardedAsync {
+                try await queue.delete(context.parameters.get("id") ?? "")
+                return Reply.json(["deleted": true])
+            }
         }
         // The job's image: the result, else the last image written; `?download=1` as an attachment.
         router.get("/api/jobs/{id}/image") { request, context in
@@ -92,7 +104,7 @@ struct StudioRoutes: Sendable {
 
         // Live updates: the job list on every change, ticks (loss points, frames) of the running job.
         router.ws("/api/live") { request, _ in
-            if access.refusal(request) != nil || access.originRefusal(request) != nil { return .dontUpgrade }
+            if guardian.webSocketRefusal(request) != nil { return .dontUpgrade }
             return .upgrade()
         } onUpgrade: { inbound, outbound, _ in
             let hub = studio.hub
@@ -102,7 +114,7 @@ struct StudioRoutes: Sendable {
                 try await outbound.write(.text(text))
             }
             if let (job, snap) = await queue.live() {
-                let frame = FileManager.default.contents(atPath: store.paths.last(job.id))
+                let frame = StudioFiles.read(store.paths.last(job.id))
                     .map { "data:image/jpeg;base64," + $0.base64EncodedString() }
                 if let text = LiveMessage.encode(Ticker.message(job: job.id, snap: snap, points: snap.points, frame: frame)) {
                     try await outbound.write(.text(text))

@@ -6,6 +6,10 @@ public enum StudioError: Error, CustomStringConvertible, Equatable {
     case notFound(String)
     /// An upload above the byte or pixel limit (HTTP 413).
     case tooLarge(String)
+    /// A request the studio's state refuses now (HTTP 409): a full queue, an image a job waits for.
+    case conflict(String)
+    /// Another `pincel studio` serves the same folder (its address in the message).
+    case alreadyRunning(String)
     /// The database or a file could not be read or written (HTTP 500).
     case storage(String)
     /// The server could not listen on its address (the port is taken, the address is not this machine's).
@@ -14,7 +18,8 @@ public enum StudioError: Error, CustomStringConvertible, Equatable {
     /// The message, one line.
     public var description: String {
         switch self {
-        case .badRequest(let m), .notFound(let m), .tooLarge(let m), .storage(let m), .cannotListen(let m): return m
+        case .badRequest(let m), .notFound(let m), .tooLarge(let m), .conflict(let m), .alreadyRunning(let m), .storage(let m),
+             .cannotListen(let m): return m
         }
     }
 }

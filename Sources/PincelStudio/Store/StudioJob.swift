@@ -13,7 +13,7 @@ public enum JobState: String, Codable, Sendable, CaseIterable {
     case stopped
     /// Cancelled while queued; it never ran.
     case cancelled
-    /// The server stopped while it ran; the last image written is kept.
+    /// The server stopped while it ran; the last image written, if any, is kept.
     case interrupted
     /// The run failed (an unreadable image, a non-finite loss); see the message.
     case failed
@@ -81,6 +81,8 @@ public struct StudioJob: Codable, Sendable, Equatable, FetchableRecord, Persista
     public var losses: [LossPoint]
     /// Whether an image of the job is on disk (its result, or its last image).
     public var hasImage: Bool
+    /// The iteration of the last image written while it ran (`nil`: none yet).
+    public var imageIteration: Int?
 }
 
 /// An uploaded image as stored.

@@ -2,9 +2,15 @@ import Foundation
 import GRDB
 
 /// The studio's SQLite database (GRDB): jobs and uploads. Safe to share between tasks.
+///
+/// WAL mode (a `DatabasePool`: readers never wait for the writer) with a busy timeout, so a
+/// request waits its turn rather than failing with "database is locked".
 final class StudioStore: Sendable {
     let paths: StudioPaths
-    private let queue: DatabaseQueue
+    private let queue: DatabasePool
+
+    /// How long a write waits for another before it fails.
+    static let busyTimeout: TimeInterval = 30
 
     /// Opens (or creates) the database under `paths` and brings its schema up to date.
     /// - Throws: `StudioError.storage`.
@@ -12,7 +18,9 @@ final class StudioStore: Sendable {
         self.paths = paths
         try paths.create()
         do {
-            queue = try DatabaseQueue(path: paths.database)
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(Self.busyTimeout)
+            queue = try DatabasePool(path: paths.database, configuration: configuration)
             try Self.migrator.migrate(queue)
         } catch let error as StudioError {
             throw error
@@ -50,6 +58,10 @@ final class StudioStore: Sendable {
                 t.column("created", .double).notNull()
             }
         }
+        // The iteration of the last image written (an interrupted job shows it).
+        migrator.registerMigration("v2") { db in
+            try db.alter(table: "job") { t in t.add(column: "imageIteration", .integer) }
+        }
         return migrator
     }
 
@@ -70,13 +82,20 @@ final class StudioStore: Sendable {
             let job = StudioJob(id: StudioID.make(), number: number, state: .queued, parameters: parameters,
                                 seed: nil, iterations: 0, planned: planned, width: nil, height: nil,
                                 created: Date().timeIntervalSince1970, started: nil, finished: nil, seconds: nil,
-                                message: nil, losses: [], hasImage: false)
+                                message: nil, losses: [], hasImage: false, imageIteration: nil)
             try job.insert(db)
             return job
         }
     }
 
     func save(_ job: StudioJob) throws { try write { db in try job.update(db) } }
+
+    /// A running job's last image was written at `iteration`.
+    func recordImage(_ id: String, iteration: Int) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE job SET imageIteration = ?, hasImage = 1 WHERE id = ?", arguments: [iteration, id])
+        }
+    }
 
     func job(_ id: String) throws -> StudioJob? { try read { db in try StudioJob.fetchOne(db, key: id) } }
 
@@ -91,6 +110,15 @@ final class StudioStore: Sendable {
             try StudioJob.filter(Column("state") == JobState.queued.rawValue).order(Column("number")).fetchOne(db)
         }
     }
+
+    /// How many jobs wait.
+    func queuedCount() throws -> Int {
+        try read { db in try StudioJob.filter(Column("state") == JobState.queued.rawValue).fetchCount(db) }
+    }
+
+    /// Removes a job's row. - Returns: `false` when there was none.
+    @discardableResult
+    func deleteJob(_ id: String) throws -> Bool { try write { db in try StudioJob.deleteOne(db, key: id) } }
 
     /// Jobs left `running` by a server that stopped: marked `interrupted`; returned.
     func interruptRunning(note: String) throws -> [StudioJob] {
@@ -109,6 +137,17 @@ final class StudioStore: Sendable {
     // MARK: Uploads
 
     func insert(_ upload: StudioUpload) throws { try write { db in try upload.insert(db) } }
+
+    /// Removes an upload's row. - Returns: `false` when there was none.
+    @discardableResult
+    func deleteUpload(_ id: String) throws -> Bool { try write { db in try StudioUpload.deleteOne(db, key: id) } }
+
+    /// The queued and running jobs that use the image `reference` (`upload:ID`).
+    func waitingJobs(using reference: String) throws -> [StudioJob] {
+        try read { db in
+            try StudioJob.filter([JobState.queued.rawValue, JobState.running.rawValue].contains(Column("state"))).fetchAll(db)
+        }.filter { $0.parameters.content == reference || $0.parameters.styles.contains(reference) }
+    }
 
     func upload(_ id: String) throws -> StudioUpload? { try read { db in try StudioUpload.fetchOne(db, key: id) } }
 

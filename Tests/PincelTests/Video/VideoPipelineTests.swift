@@ -10,8 +10,8 @@ import Testing
 
 /// Runs ffmpeg (the tests' clip maker); fails the test when it fails.
 func runFFmpeg(_ arguments: [String]) throws {
-    let (status, _, last) = try FFmpeg.run(try FFmpeg.locate("ffmpeg"), ["-nostdin", "-y", "-v", "error"] + arguments, stdoutCapture: false)
-    guard status == 0 else { throw VideoError.ffmpegFailed(last) }
+    let outcome = try FFmpeg.run(try FFmpeg.locate("ffmpeg"), ["-nostdin", "-y", "-v", "error"] + arguments, stdoutCapture: false)
+    guard outcome.status == 0 else { throw VideoError.ffmpegFailed(outcome.lastError) }
 }
 
 func probeStreams(_ path: String) throws -> FFmpeg.Probe { try FFmpeg.probe(path) }
