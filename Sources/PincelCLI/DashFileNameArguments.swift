@@ -12,23 +12,7 @@ enum DashFileNameArguments {
     ]
 
     static func joined(_ arguments: [String]) -> [String] {
-        var result: [String] = []
-        var index = 0
-        while index < arguments.count {
-            let word = arguments[index]
-            if word == "--" {
-                result += arguments[index...]
-                break
-            }
-            if pathOptions.contains(word), index + 1 < arguments.count, startsWithOneDash(arguments[index + 1]) {
-                result.append(word + "=" + arguments[index + 1])
-                index += 2
-            } else {
-                result.append(word)
-                index += 1
-            }
-        }
-        return result
+        OptionValueJoining.joined(arguments) { option, next in pathOptions.contains(option) && startsWithOneDash(next) }
     }
 
     /// `-x.png`, `-` alone: a dash not followed by another.
@@ -42,5 +26,29 @@ enum DashFileNameArguments {
 enum CommandArguments {
     static func prepared(_ arguments: [String]) -> [String] {
         DashFileNameArguments.joined(NegativeNumberArguments.joined(arguments))
+    }
+}
+
+/// The one rewrite both of the above make: `OPTION VALUE` becomes `OPTION=VALUE` where `joins`
+/// says so; everything from a `--` on is passed through untouched.
+enum OptionValueJoining {
+    static func joined(_ arguments: [String], where joins: (_ option: String, _ next: String) -> Bool) -> [String] {
+        var result: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let word = arguments[index]
+            if word == "--" {
+                result += arguments[index...]
+                break
+            }
+            if index + 1 < arguments.count, joins(word, arguments[index + 1]) {
+                result.append(word + "=" + arguments[index + 1])
+                index += 2
+            } else {
+                result.append(word)
+                index += 1
+            }
+        }
+        return result
     }
 }

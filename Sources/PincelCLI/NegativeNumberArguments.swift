@@ -9,23 +9,7 @@
 /// a flag, the joined word is refused as a value the flag does not take, as before).
 enum NegativeNumberArguments {
     static func joined(_ arguments: [String]) -> [String] {
-        var result: [String] = []
-        var index = 0
-        while index < arguments.count {
-            let word = arguments[index]
-            if word == "--" {
-                result += arguments[index...]
-                break
-            }
-            if isLongOptionName(word), index + 1 < arguments.count, looksNegative(arguments[index + 1]) {
-                result.append(word + "=" + arguments[index + 1])
-                index += 2
-            } else {
-                result.append(word)
-                index += 1
-            }
-        }
-        return result
+        OptionValueJoining.joined(arguments) { option, next in isLongOptionName(option) && looksNegative(next) }
     }
 
     /// `--name` with no `=value` of its own.
