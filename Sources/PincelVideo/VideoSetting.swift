@@ -1,5 +1,5 @@
 /// The settings of a video transfer that validation can refuse beyond the per-frame ones
-/// (``TransferSetting``), named in the library's own terms (a front end maps them to its flags
+/// (`TransferSetting`), named in the library's own terms (a front end maps them to its flags
 /// or form fields).
 public enum VideoSetting: String, Sendable, CaseIterable {
     /// ``VideoOptions/iterations``.
