@@ -38,11 +38,7 @@ extension ValidationError {
     static func from(_ error: TransferError) -> ValidationError {
         switch error {
         case .invalidSetting(let setting, let reason):
-            let text = reason.replacingOccurrences(of: "see the maximum pixels", with: "see --max-pixels")
-                .replacingOccurrences(of: "but scales is", with: "but --scales is")
-                .replacingOccurrences(of: "set the style weight", with: "set --style-weight")
-                .replacingOccurrences(of: "set the content weight", with: "set --content-weight")
-            return .oneLine("\(setting.flag) \(text)")
+            return .oneLine("\(setting.flag) \(reason.text { $0.flag })")
         case .invalidOption(let what): return .oneLine(what)
         case .nonFinite: return .oneLine(error.description)
         }

@@ -49,13 +49,6 @@ struct VideoCommand: AsyncParsableCommand {
         }
     }
 
-    /// The library's words for the video settings as this command's flags.
-    static func flagNames(_ text: String) -> String {
-        [("the temporal weight", "--temporal-weight"), ("the long-term frame offsets", "--long-term"),
-         ("the iterations per later frame", "--iterations"), ("the frame rate", "--frame-rate"), ("the frame range", "--frames")]
-            .reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
-    }
-
     /// `FROM:TO` as a range (`nil` when not given). - Throws: a one-line ValidationError.
     static func parseFrames(_ text: String?) throws -> Range<Int>? {
         guard let text else { return nil }
@@ -75,7 +68,40 @@ struct VideoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let seed = frame.seed ?? UInt64.random(in: 0...UInt64(UInt32.max))
+        let request = try makeRequest(seed: frame.seed ?? SeededRandom.drawSeed())
+        try preflight(request)
+        let transfer: VideoTransfer
+        do {
+            transfer = try validatingSettings { try VideoTransfer(request, weights: try CommandLineWeights.load(frame.weights)) }
+        } catch let error as VideoError {
+            throw ValidationError.oneLine(error.commandLineText)
+        }
+        let console = VideoConsole(quiet: quiet, printEvery: printEvery)
+        let result: VideoResult
+        do {
+            result = try await InterruptFlag.cancellingOnInterrupt { try await transfer.run(onEvent: console.handle) }
+        } catch let error as VideoError {
+            throw VideoCommandError(error.commandLineText)
+        } catch is CancellationError {
+            console.finishLine()
+            StandardError.write("Interrupted before the first frame; rerun the same command to continue.\n")
+            throw ExitCode(130)
+        }
+        console.finishLine()
+        if result.stop == .cancelled {
+            StandardError.write("Interrupted: \(result.framesDone) of \(result.frames) frames are done in \(result.workFolder); "
+                                + "rerun the same command to continue.\n")
+            throw ExitCode(130)
+        }
+        if let error = result.warpingError {
+            console.note(String(format: "temporal consistency: mean warping error %.2f (squared 0-255 units, reliable pixels)", error))
+        }
+        console.note(String(format: "%.1f s, %d frames", result.seconds, result.frames))
+        print(output)
+    }
+
+    /// The request the flags give, its settings validated (exit 64 names the flag).
+    func makeRequest(seed: UInt64) throws -> VideoRequest {
         var options = VideoOptions()
         options.transfer = try validatingSettings { try frame.transferOptions(seed: seed) }
         options.transfer.scales = 1
@@ -93,8 +119,15 @@ struct VideoCommand: AsyncParsableCommand {
                                    workFolder: workDir, options: options)
         request.spatial = try spatial.spatialControl(style: frame.style)
         do { try validatingSettings { try options.validate(styleCount: request.styles.count) } } catch let error as VideoError {
-            throw ValidationError.oneLine(Self.flagNames(error.description))
+            throw ValidationError.oneLine(error.commandLineText)
         }
+        return request
+    }
+
+    /// Everything checked before the weights load: the output is not the input, the work
+    /// folder may be used, the input is a video, the images are readable, the memory suffices.
+    func preflight(_ request: VideoRequest) throws {
+        let options = request.options
         guard URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath()
                 != URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath() else {
             throw ValidationError.oneLine("--output is the same file as --input")
@@ -120,34 +153,6 @@ struct VideoCommand: AsyncParsableCommand {
                 return try MemoryEstimate.transfer(contentFile: (side, side), styleFiles: styleFiles, options: o).total
             }
         }
-        let transfer: VideoTransfer
-        do {
-            transfer = try validatingSettings { try VideoTransfer(request, weights: try CommandLineWeights.load(frame.weights)) }
-        } catch let error as VideoError {
-            throw ValidationError.oneLine(error.description)
-        }
-        let console = VideoConsole(quiet: quiet, printEvery: printEvery)
-        let result: VideoResult
-        do {
-            result = try await InterruptFlag.cancellingOnInterrupt { try await transfer.run(onEvent: console.handle) }
-        } catch let error as VideoError {
-            throw VideoCommandError(Self.flagNames(error.description))
-        } catch is CancellationError {
-            console.finishLine()
-            StandardError.write("Interrupted before the first frame; rerun the same command to continue.\n")
-            throw ExitCode(130)
-        }
-        console.finishLine()
-        if result.stop == .cancelled {
-            StandardError.write("Interrupted: \(result.framesDone) of \(result.frames) frames are done in \(result.workFolder); "
-                                + "rerun the same command to continue.\n")
-            throw ExitCode(130)
-        }
-        if let error = result.warpingError {
-            console.note(String(format: "temporal consistency: mean warping error %.2f (squared 0-255 units, reliable pixels)", error))
-        }
-        console.note(String(format: "%.1f s, %d frames", result.seconds, result.frames))
-        print(output)
     }
 }
 

@@ -13,8 +13,10 @@ public enum VideoError: Error, CustomStringConvertible, Equatable, Sendable {
     case damagedInput(path: String, detail: String)
     /// The output's extension names no container this transfer writes.
     case unsupportedOutput(path: String)
-    /// A setting of ``VideoOptions`` is out of range; the text says which and why.
-    case invalidSetting(String)
+    /// A setting of ``VideoOptions`` (or the request's output) is out of range or does not fit
+    /// the input; the text completes a sentence that starts with "the" and the setting's
+    /// ``VideoSetting/words``: `temporal weight` + `must be finite and at least 0, got -1`.
+    case invalidSetting(VideoSetting, String)
     /// The work folder holds frames made with other settings or another input.
     case workFolderMismatch(path: String)
     /// The work folder cannot be used: it holds files Pincel did not write, or the input or the
@@ -41,8 +43,8 @@ public enum VideoError: Error, CustomStringConvertible, Equatable, Sendable {
             text = "\(path): the video is truncated or damaged (ffmpeg: \(detail))"
         case .unsupportedOutput(let path):
             text = "cannot write the video \(path): give it the extension .mp4, .mov, .mkv, .webm or .gif"
-        case .invalidSetting(let reason):
-            text = reason
+        case .invalidSetting(let setting, let reason):
+            text = "the \(setting.words) \(reason)"
         case .workFolderMismatch(let path):
             text = "the work folder \(path) holds frames of another input or other settings; remove it or choose another work folder"
         case .workFolderRefused(let path, let reason):

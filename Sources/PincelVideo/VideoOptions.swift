@@ -42,27 +42,27 @@ public struct VideoOptions: Sendable {
     /// Checks every setting; loads nothing.
     ///
     /// - Throws: ``TransferError/invalidSetting(_:_:)`` for the per-frame settings,
-    ///   ``VideoError/invalidSetting(_:)`` for the temporal ones.
+    ///   ``VideoError/invalidSetting(_:_:)`` for the temporal ones.
     public func validate(styleCount: Int) throws {
         var first = transfer
         first.iterations = firstIterations
         try first.validate(styleCount: styleCount)
         guard TransferLimits.iterations.contains(iterations) else {
-            throw VideoError.invalidSetting("the iterations per later frame must be between 1 and \(TransferLimits.iterations.upperBound), got \(iterations)")
+            throw VideoError.invalidSetting(.iterations, "must be between 1 and \(TransferLimits.iterations.upperBound), got \(iterations)")
         }
         guard temporalWeight.isFinite, temporalWeight >= 0 else {
-            throw VideoError.invalidSetting("the temporal weight must be finite and at least 0, got \(temporalWeight)")
+            throw VideoError.invalidSetting(.temporalWeight, "must be finite and at least 0, got \(temporalWeight)")
         }
         guard longTermFrames.count <= 8, longTermFrames.allSatisfy({ (2...64).contains($0) }) else {
-            throw VideoError.invalidSetting("the long-term frame offsets must be at most 8 numbers, each 2…64, got \(longTermFrames)")
+            throw VideoError.invalidSetting(.longTermFrames, "must be at most 8 numbers, each 2…64, got \(longTermFrames)")
         }
         if let frames {
             guard frames.lowerBound >= 0, !frames.isEmpty else {
-                throw VideoError.invalidSetting("the frame range must start at 0 or later and hold at least one frame, got \(frames.lowerBound)..<\(frames.upperBound)")
+                throw VideoError.invalidSetting(.frames, "must start at 0 or later and hold at least one frame, got \(frames.lowerBound)..<\(frames.upperBound)")
             }
         }
         guard FFmpeg.rateValue(frameRate) != nil else {
-            throw VideoError.invalidSetting("the frame rate must be a number or num/den between 0.01 and 1000, got '\(frameRate)'")
+            throw VideoError.invalidSetting(.frameRate, "must be a number or num/den between 0.01 and 1000, got '\(frameRate)'")
         }
     }
 }

@@ -67,102 +67,131 @@ struct PickleReader {
                 let value = try pop()
                 guard stack.isEmpty, marks.isEmpty else { throw malformed("values left on the stack at STOP") }
                 return value
-            case 0x4E: stack.append(.none) // NONE 'N'
-            case 0x88: stack.append(.bool(true)) // NEWTRUE
-            case 0x89: stack.append(.bool(false)) // NEWFALSE
-            case 0x4A: stack.append(.int(Int(Int32(truncatingIfNeeded: try readUInt(4))))) // BININT 'J'
-            case 0x4B: stack.append(.int(Int(try readByte()))) // BININT1 'K'
-            case 0x4D: stack.append(.int(Int(try readUInt(2)))) // BININT2 'M'
-            case 0x8A: stack.append(try readLong(length: Int(try readByte()))) // LONG1
-            case 0x8B: // LONG4
-                let n = Int(Int32(truncatingIfNeeded: try readUInt(4)))
-                guard n >= 0 else { throw malformed("negative LONG4 length") }
-                stack.append(try readLong(length: n))
-            case 0x47: // BINFLOAT 'G': big-endian double
-                stack.append(.float(Double(bitPattern: UInt64(bigEndian: UInt64(littleEndian: try readUInt(8))))))
-            case 0x58: stack.append(.string(try readText(length: Int(try readUInt(4))))) // BINUNICODE 'X'
-            case 0x8C: stack.append(.string(try readText(length: Int(try readByte())))) // SHORT_BINUNICODE
-            case 0x8D: stack.append(.string(try readText(length: try readLength8()))) // BINUNICODE8
-            case 0x55: stack.append(.string(try readLatin1(length: Int(try readByte())))) // SHORT_BINSTRING 'U'
-            case 0x54: // BINSTRING 'T'
-                let n = Int(Int32(truncatingIfNeeded: try readUInt(4)))
-                guard n >= 0 else { throw malformed("negative BINSTRING length") }
-                stack.append(.string(try readLatin1(length: n)))
-            case 0x43: stack.append(.bytes(Array(try readBytes(Int(try readByte()))))) // SHORT_BINBYTES 'C'
-            case 0x42: stack.append(.bytes(Array(try readBytes(Int(try readUInt(4)))))) // BINBYTES 'B'
-            case 0x7D: stack.append(.dict(PickleDict())) // EMPTY_DICT '}'
-            case 0x5D: stack.append(.list(PickleList())) // EMPTY_LIST ']'
-            case 0x29: stack.append(.tuple(PickleTuple([]))) // EMPTY_TUPLE ')'
-            case 0x28: // MARK '('
-                guard marks.count < Self.maxDepth else { throw malformed("MARKs nested deeper than \(Self.maxDepth) levels") }
-                marks.append(stack.count)
-            case 0x74: stack.append(try tuple(try popToMark())) // TUPLE 't'
-            case 0x85: stack.append(try tuple(try pop(count: 1))) // TUPLE1
-            case 0x86: stack.append(try tuple(try pop(count: 2))) // TUPLE2
-            case 0x87: stack.append(try tuple(try pop(count: 3))) // TUPLE3
-            case 0x61: // APPEND 'a'
-                let item = try pop()
-                let target = try list(at: stack.count - 1)
-                try adopt([item], into: target)
-                target.items.append(item)
-            case 0x65: // APPENDS 'e'
-                let items = try popToMark()
-                let target = try list(at: stack.count - 1)
-                try adopt(items, into: target)
-                target.items.append(contentsOf: items)
-            case 0x73: // SETITEM 's'
-                let value = try pop()
-                let key = try pop()
-                let target = try dict(at: stack.count - 1)
-                try adopt([key, value], into: target)
-                target.entries.append((key, value))
-            case 0x75: // SETITEMS 'u'
-                let items = try popToMark()
-                guard items.count % 2 == 0 else { throw malformed("SETITEMS with an odd number of values") }
-                let target = try dict(at: stack.count - 1)
-                try adopt(items, into: target)
-                for i in stride(from: 0, to: items.count, by: 2) {
-                    target.entries.append((items[i], items[i + 1]))
-                }
-            case 0x71: try memoize(Int(try readByte())) // BINPUT 'q'
-            case 0x72: try memoize(Int(try readUInt(4))) // LONG_BINPUT 'r'
-            case 0x94: try memoize(memo.count) // MEMOIZE
-            case 0x68: try recall(Int(try readByte())) // BINGET 'h'
-            case 0x6A: try recall(Int(try readUInt(4))) // LONG_BINGET 'j'
-            case 0x63: // GLOBAL 'c'
-                let module = try readLine()
-                let name = try readLine()
-                stack.append(try global(module: module, name: name))
-            case 0x93: // STACK_GLOBAL
-                let name = try pop()
-                let module = try pop()
-                guard let m = module.stringValue, let n = name.stringValue else {
-                    throw malformed("STACK_GLOBAL needs two strings")
-                }
-                stack.append(try global(module: m, name: n))
-            case 0x51: // BINPERSID 'Q'
-                let id = try pop()
-                let reference = PicklePersistent(id)
-                try adopt([id], into: reference)
-                stack.append(.persistent(reference))
-            case 0x52: // REDUCE 'R'
-                let args = try pop()
-                let callable = try pop()
-                stack.append(try reduce(callable, args))
-            case 0x62: // BUILD 'b'
-                let state = try pop()
-                guard let top = stack.last else { throw malformed("BUILD on an empty stack") }
-                switch top {
-                case .object(let object):
-                    try adopt([state], into: object)
-                    object.state = state
-                case .dict: break // OrderedDict attributes such as `_metadata` are not needed
-                default: throw malformed("BUILD on a \(top.kindName)")
-                }
             default:
-                throw WeightsError.unsupportedOpcode(path: path, opcode: op, name: Self.opcodeName(op), offset: opcodeOffset)
+                guard try pushValue(op) || buildContainer(op) || memoOrObject(op) else {
+                    throw WeightsError.unsupportedOpcode(path: path, opcode: op, name: Self.opcodeName(op), offset: opcodeOffset)
+                }
             }
         }
+    }
+
+    /// Opcodes that push a value read from the stream (none, booleans, numbers, text, bytes);
+    /// `false` for any other opcode.
+    private mutating func pushValue(_ op: UInt8) throws -> Bool {
+        switch op {
+        case 0x4E: stack.append(.none) // NONE 'N'
+        case 0x88: stack.append(.bool(true)) // NEWTRUE
+        case 0x89: stack.append(.bool(false)) // NEWFALSE
+        case 0x4A: stack.append(.int(Int(Int32(truncatingIfNeeded: try readUInt(4))))) // BININT 'J'
+        case 0x4B: stack.append(.int(Int(try readByte()))) // BININT1 'K'
+        case 0x4D: stack.append(.int(Int(try readUInt(2)))) // BININT2 'M'
+        case 0x8A: stack.append(try readLong(length: Int(try readByte()))) // LONG1
+        case 0x8B: // LONG4
+            let n = Int(Int32(truncatingIfNeeded: try readUInt(4)))
+            guard n >= 0 else { throw malformed("negative LONG4 length") }
+            stack.append(try readLong(length: n))
+        case 0x47: // BINFLOAT 'G': big-endian double
+            stack.append(.float(Double(bitPattern: UInt64(bigEndian: UInt64(littleEndian: try readUInt(8))))))
+        case 0x58: stack.append(.string(try readText(length: Int(try readUInt(4))))) // BINUNICODE 'X'
+        case 0x8C: stack.append(.string(try readText(length: Int(try readByte())))) // SHORT_BINUNICODE
+        case 0x8D: stack.append(.string(try readText(length: try readLength8()))) // BINUNICODE8
+        case 0x55: stack.append(.string(try readLatin1(length: Int(try readByte())))) // SHORT_BINSTRING 'U'
+        case 0x54: // BINSTRING 'T'
+            let n = Int(Int32(truncatingIfNeeded: try readUInt(4)))
+            guard n >= 0 else { throw malformed("negative BINSTRING length") }
+            stack.append(.string(try readLatin1(length: n)))
+        case 0x43: stack.append(.bytes(Array(try readBytes(Int(try readByte()))))) // SHORT_BINBYTES 'C'
+        case 0x42: stack.append(.bytes(Array(try readBytes(Int(try readUInt(4)))))) // BINBYTES 'B'
+        default: return false
+        }
+        return true
+    }
+
+    /// Opcodes that make or fill containers (dicts, lists, tuples, marks); `false` for any
+    /// other opcode.
+    private mutating func buildContainer(_ op: UInt8) throws -> Bool {
+        switch op {
+        case 0x7D: stack.append(.dict(PickleDict())) // EMPTY_DICT '}'
+        case 0x5D: stack.append(.list(PickleList())) // EMPTY_LIST ']'
+        case 0x29: stack.append(.tuple(PickleTuple([]))) // EMPTY_TUPLE ')'
+        case 0x28: // MARK '('
+            guard marks.count < Self.maxDepth else { throw malformed("MARKs nested deeper than \(Self.maxDepth) levels") }
+            marks.append(stack.count)
+        case 0x74: stack.append(try tuple(try popToMark())) // TUPLE 't'
+        case 0x85: stack.append(try tuple(try pop(count: 1))) // TUPLE1
+        case 0x86: stack.append(try tuple(try pop(count: 2))) // TUPLE2
+        case 0x87: stack.append(try tuple(try pop(count: 3))) // TUPLE3
+        case 0x61: // APPEND 'a'
+            let item = try pop()
+            let target = try list(at: stack.count - 1)
+            try adopt([item], into: target)
+            target.items.append(item)
+        case 0x65: // APPENDS 'e'
+            let items = try popToMark()
+            let target = try list(at: stack.count - 1)
+            try adopt(items, into: target)
+            target.items.append(contentsOf: items)
+        case 0x73: // SETITEM 's'
+            let value = try pop()
+            let key = try pop()
+            let target = try dict(at: stack.count - 1)
+            try adopt([key, value], into: target)
+            target.entries.append((key, value))
+        case 0x75: // SETITEMS 'u'
+            let items = try popToMark()
+            guard items.count % 2 == 0 else { throw malformed("SETITEMS with an odd number of values") }
+            let target = try dict(at: stack.count - 1)
+            try adopt(items, into: target)
+            for i in stride(from: 0, to: items.count, by: 2) {
+                target.entries.append((items[i], items[i + 1]))
+            }
+        default: return false
+        }
+        return true
+    }
+
+    /// Opcodes of the memo and of objects (globals, persistent ids, REDUCE, BUILD); `false` for
+    /// any other opcode.
+    private mutating func memoOrObject(_ op: UInt8) throws -> Bool {
+        switch op {
+        case 0x71: try memoize(Int(try readByte())) // BINPUT 'q'
+        case 0x72: try memoize(Int(try readUInt(4))) // LONG_BINPUT 'r'
+        case 0x94: try memoize(memo.count) // MEMOIZE
+        case 0x68: try recall(Int(try readByte())) // BINGET 'h'
+        case 0x6A: try recall(Int(try readUInt(4))) // LONG_BINGET 'j'
+        case 0x63: // GLOBAL 'c'
+            let module = try readLine()
+            let name = try readLine()
+            stack.append(try global(module: module, name: name))
+        case 0x93: // STACK_GLOBAL
+            let name = try pop()
+            let module = try pop()
+            guard let m = module.stringValue, let n = name.stringValue else {
+                throw malformed("STACK_GLOBAL needs two strings")
+            }
+            stack.append(try global(module: m, name: n))
+        case 0x51: // BINPERSID 'Q'
+            let id = try pop()
+            let reference = PicklePersistent(id)
+            try adopt([id], into: reference)
+            stack.append(.persistent(reference))
+        case 0x52: // REDUCE 'R'
+            let args = try pop()
+            let callable = try pop()
+            stack.append(try reduce(callable, args))
+        case 0x62: // BUILD 'b'
+            let state = try pop()
+            guard let top = stack.last else { throw malformed("BUILD on an empty stack") }
+            switch top {
+            case .object(let object):
+                try adopt([state], into: object)
+                object.state = state
+            case .dict: break // OrderedDict attributes such as `_metadata` are not needed
+            default: throw malformed("BUILD on a \(top.kindName)")
+            }
+        default: return false
+        }
+        return true
     }
 
     // MARK: - Interpreting the few allowed globals

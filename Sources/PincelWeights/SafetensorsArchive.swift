@@ -45,32 +45,7 @@ struct SafetensorsArchive: TensorArchive {
     init(data: Data, path: String) throws {
         self.path = path
         self.data = data
-        guard let announced = Self.headerLength(data) else {
-            throw WeightsError.truncated(path: path, detail: "the safetensors header length is cut short")
-        }
-        guard announced <= UInt64(Self.maxHeaderBytes) else {
-            throw WeightsError.malformed(path: path, detail: "the safetensors header announces \(announced) bytes, more than the \(Self.maxHeaderBytes) a VGG19 file can need")
-        }
-        let n = Int(announced)
-        let headerStart = data.startIndex + 8
-        guard n <= data.count - 8 else {
-            throw WeightsError.truncated(path: path, detail: "the safetensors header announces \(n) bytes but the file has \(data.count - 8) after the length")
-        }
-        let headerBytes = data[headerStart..<(headerStart + n)]
-        let members = Self.topLevelMemberCount(headerBytes)
-        guard members <= Self.maxEntries else {
-            throw WeightsError.malformed(path: path, detail: "the safetensors header has \(members) entries, more than the \(Self.maxEntries) accepted")
-        }
-        let header: [String: HeaderEntry]
-        do {
-            header = try JSONDecoder().decode([String: HeaderEntry].self, from: headerBytes)
-        } catch {
-            throw WeightsError.malformed(path: path, detail: "safetensors header is not a valid JSON object of tensors (\(error))")
-        }
-        guard header.count == members else {
-            throw WeightsError.malformed(path: path, detail: "safetensors header names a tensor more than once")
-        }
-        let bodyStart = headerStart + n
+        let (header, bodyStart) = try Self.readHeader(data, path: path)
         let bodySize = data.endIndex - bodyStart
         var tensors: [String: StoredTensor] = [:]
         var ranges: [String: Range<Int>] = [:]
@@ -91,7 +66,45 @@ struct SafetensorsArchive: TensorArchive {
             tensors[name] = tensor
             ranges[name] = offsets[0]..<offsets[1]
         }
-        // The data ranges, in order, must tile the data section.
+        try Self.checkTiling(ranges, bodySize: bodySize, path: path)
+        self.tensors = tensors
+        self.ranges = ranges.mapValues { (bodyStart + $0.lowerBound)..<(bodyStart + $0.upperBound) }
+    }
+
+    /// The JSON header (its length checked against the limits and the file, each name once)
+    /// and where the data section starts.
+    private static func readHeader(_ data: Data, path: String) throws -> (header: [String: HeaderEntry], bodyStart: Int) {
+        guard let announced = headerLength(data) else {
+            throw WeightsError.truncated(path: path, detail: "the safetensors header length is cut short")
+        }
+        guard announced <= UInt64(maxHeaderBytes) else {
+            throw WeightsError.malformed(path: path, detail: "the safetensors header announces \(announced) bytes, more than the \(maxHeaderBytes) a VGG19 file can need")
+        }
+        let n = Int(announced)
+        let headerStart = data.startIndex + 8
+        guard n <= data.count - 8 else {
+            throw WeightsError.truncated(path: path, detail: "the safetensors header announces \(n) bytes but the file has \(data.count - 8) after the length")
+        }
+        let headerBytes = data[headerStart..<(headerStart + n)]
+        let members = topLevelMemberCount(headerBytes)
+        guard members <= maxEntries else {
+            throw WeightsError.malformed(path: path, detail: "the safetensors header has \(members) entries, more than the \(maxEntries) accepted")
+        }
+        let header: [String: HeaderEntry]
+        do {
+            header = try JSONDecoder().decode([String: HeaderEntry].self, from: headerBytes)
+        } catch {
+            throw WeightsError.malformed(path: path, detail: "safetensors header is not a valid JSON object of tensors (\(error))")
+        }
+        guard header.count == members else {
+            throw WeightsError.malformed(path: path, detail: "safetensors header names a tensor more than once")
+        }
+        return (header, headerStart + n)
+    }
+
+    /// Checks that the tensors' data ranges, in order, tile the data section: no overlap, no
+    /// gap, no unused byte at the end.
+    private static func checkTiling(_ ranges: [String: Range<Int>], bodySize: Int, path: String) throws {
         var covered = 0
         for (name, range) in ranges.sorted(by: { ($0.value.lowerBound, $0.value.upperBound, $0.key) < ($1.value.lowerBound, $1.value.upperBound, $1.key) }) {
             guard range.lowerBound == covered else {
@@ -103,8 +116,6 @@ struct SafetensorsArchive: TensorArchive {
         guard covered == bodySize else {
             throw WeightsError.malformed(path: path, detail: "safetensors data section has \(bodySize - covered) bytes that no tensor uses")
         }
-        self.tensors = tensors
-        self.ranges = ranges.mapValues { (bodyStart + $0.lowerBound)..<(bodyStart + $0.upperBound) }
     }
 
     /// Members of the top-level JSON object of `json` (already known to be valid JSON),

@@ -71,6 +71,19 @@ final class ZipDirectory {
 
     private func readCentralDirectory() throws {
         let math = CheckedMath(path: path, context: "zip directory")
+        let (count, directory) = try centralDirectory(math)
+        var position = directory.lowerBound
+        for _ in 0..<count {
+            let (entry, next) = try directoryEntry(at: position, in: directory, math)
+            guard entries[entry.name] == nil else { throw malformed("zip entry \(entry.name) appears twice") }
+            entries[entry.name] = entry
+            position = next
+        }
+    }
+
+    /// The central directory's entry count and byte range, from the end-of-central-directory
+    /// record (and its zip64 record when there is one).
+    private func centralDirectory(_ math: CheckedMath) throws -> (count: Int, range: Range<Int>) {
         guard data.count >= 22 else { throw truncated("the zip archive is shorter than its end record") }
         // The end-of-central-directory record is in the last 22 + 65535 bytes.
         var eocd = -1
@@ -98,46 +111,54 @@ final class ZipDirectory {
         guard count <= directorySize / 46 else {
             throw malformed("the zip directory announces \(count) entries but has room for \(directorySize / 46)")
         }
-        var position = directory.lowerBound
-        for _ in 0..<count {
-            guard try math.add(position, 46) <= directory.upperBound, try u32(position, math) == 0x0201_4B50 else {
-                throw malformed("zip directory entry at byte \(position) is damaged")
-            }
-            let flags = try u16(position + 8, math)
-            let method = try u16(position + 10, math)
-            var compressed = try u32(position + 20, math)
-            var uncompressed = try u32(position + 24, math)
-            let nameLength = try u16(position + 28, math)
-            let extraLength = try u16(position + 30, math)
-            let commentLength = try u16(position + 32, math)
-            var localOffset = try u32(position + 42, math)
-            let nameRange = try math.range(base: position, offset: 46, count: nameLength, within: directory, what: "an entry name")
-            let extraRange = try math.range(base: nameRange.upperBound, offset: 0, count: extraLength, within: directory, what: "an extra field")
-            let name = String(decoding: data[(data.startIndex + nameRange.lowerBound)..<(data.startIndex + nameRange.upperBound)], as: UTF8.self)
-            guard flags & 1 == 0 else { throw malformed("zip entry \(name) is encrypted") }
-            // zip64 extended information: the 0xFFFFFFFF fields, in this order.
-            var field = extraRange.lowerBound
-            while try math.add(field, 4) <= extraRange.upperBound {
-                let id = try u16(field, math)
-                let size = try u16(field + 2, math)
-                let body = try math.range(base: field, offset: 4, count: size, within: extraRange, what: "an extra field")
-                if id == 0x0001 {
-                    var cursor = body.lowerBound
-                    func next() throws -> Int {
-                        guard cursor + 8 <= body.upperBound else { throw malformed("zip64 field of \(name) is too short") }
-                        defer { cursor += 8 }
-                        return try math.int(u64(cursor, math))
-                    }
-                    if uncompressed == 0xFFFF_FFFF { uncompressed = try next() }
-                    if compressed == 0xFFFF_FFFF { compressed = try next() }
-                    if localOffset == 0xFFFF_FFFF { localOffset = try next() }
+        return (count, directory)
+    }
+
+    /// The directory entry at `position` and where the next one starts.
+    private func directoryEntry(at position: Int, in directory: Range<Int>, _ math: CheckedMath) throws -> (entry: Entry, next: Int) {
+        guard try math.add(position, 46) <= directory.upperBound, try u32(position, math) == 0x0201_4B50 else {
+            throw malformed("zip directory entry at byte \(position) is damaged")
+        }
+        let flags = try u16(position + 8, math)
+        let method = try u16(position + 10, math)
+        var compressed = try u32(position + 20, math)
+        var uncompressed = try u32(position + 24, math)
+        let nameLength = try u16(position + 28, math)
+        let extraLength = try u16(position + 30, math)
+        let commentLength = try u16(position + 32, math)
+        var localOffset = try u32(position + 42, math)
+        let nameRange = try math.range(base: position, offset: 46, count: nameLength, within: directory, what: "an entry name")
+        let extraRange = try math.range(base: nameRange.upperBound, offset: 0, count: extraLength, within: directory, what: "an extra field")
+        let name = String(decoding: data[(data.startIndex + nameRange.lowerBound)..<(data.startIndex + nameRange.upperBound)], as: UTF8.self)
+        guard flags & 1 == 0 else { throw malformed("zip entry \(name) is encrypted") }
+        try readZip64Sizes(in: extraRange, of: name, uncompressed: &uncompressed, compressed: &compressed,
+                           localOffset: &localOffset, math)
+        let entry = Entry(name: name, method: UInt16(method), compressedSize: compressed,
+                          uncompressedSize: uncompressed, localHeaderOffset: localOffset)
+        return (entry, try math.add(extraRange.upperBound, commentLength))
+    }
+
+    /// zip64 extended information in an entry's extra fields: the sizes and offset that are
+    /// 0xFFFFFFFF in the entry, in this order.
+    private func readZip64Sizes(in extraRange: Range<Int>, of name: String, uncompressed: inout Int, compressed: inout Int,
+                                localOffset: inout Int, _ math: CheckedMath) throws {
+        var field = extraRange.lowerBound
+        while try math.add(field, 4) <= extraRange.upperBound {
+            let id = try u16(field, math)
+            let size = try u16(field + 2, math)
+            let body = try math.range(base: field, offset: 4, count: size, within: extraRange, what: "an extra field")
+            if id == 0x0001 {
+                var cursor = body.lowerBound
+                func next() throws -> Int {
+                    guard cursor + 8 <= body.upperBound else { throw malformed("zip64 field of \(name) is too short") }
+                    defer { cursor += 8 }
+                    return try math.int(u64(cursor, math))
                 }
-                field = body.upperBound
+                if uncompressed == 0xFFFF_FFFF { uncompressed = try next() }
+                if compressed == 0xFFFF_FFFF { compressed = try next() }
+                if localOffset == 0xFFFF_FFFF { localOffset = try next() }
             }
-            guard entries[name] == nil else { throw malformed("zip entry \(name) appears twice") }
-            entries[name] = Entry(name: name, method: UInt16(method), compressedSize: compressed,
-                                  uncompressedSize: uncompressed, localHeaderOffset: localOffset)
-            position = try math.add(extraRange.upperBound, commentLength)
+            field = body.upperBound
         }
     }
 

@@ -30,6 +30,9 @@ import Testing
         (["--output", "out.mp4", "--frames", "5:2"], "--frames"),
         (["--output", "out.mp4", "--frames", "x"], "--frames"),
         (["--output", "out.mp4", "--iterations", "0"], "--iterations"),
+        (["--output", "out.mp4", "--temporal-weight=-1"], "--temporal-weight must be finite"),
+        (["--output", "out.mp4", "--frame-rate", "fast"], "--frame-rate must be a number"),
+        (["--output", "out.mp4", "--long-term", "1"], "--long-term"),
     ])
     func invalidOptionsAreUsageErrors(extra: [String], expected: String) throws {
         try withTemporaryDirectory { dir in

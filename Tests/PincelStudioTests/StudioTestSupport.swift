@@ -3,18 +3,21 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Pincel
+import PincelTestSupport
 import Synchronization
 import Testing
 @testable import PincelStudio
 
-/// A temporary folder removed by `remove()`.
+/// A new temporary folder (``TemporaryFolder``, by `mkdtemp`), removed by `remove()`: only a
+/// folder this process made is ever removed.
 struct TempFolder {
     let path: String
+    private let url: URL
     init() throws {
-        path = NSTemporaryDirectory() + "/pincel-studio-test-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        url = try TemporaryFolder.make(prefix: "pincel-studio-test-")
+        path = url.path
     }
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
+    func remove() { TemporaryFolder.remove(url) }
 }
 
 /// A stand-in for the transfer: reports `iterations` evaluations, `delay` apart, with a grey

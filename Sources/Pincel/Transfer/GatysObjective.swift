@@ -73,7 +73,7 @@ public final class GatysObjective {
         }
         let styleLayers = spec.activeStyleLayers, contentLayers = spec.activeContentLayers
         guard !styleLayers.isEmpty || !contentLayers.isEmpty else {
-            throw TransferError.invalidSetting(.styleWeight, "and the content weight leave no term to optimise; give one a layer and a weight above 0")
+            throw TransferError.invalidSetting(.styleWeight, "and \(the: .contentWeight) leave no term to optimise; give one a layer and a weight above 0")
         }
         guard styleLayers.isEmpty || !styles.isEmpty else {
             throw TransferError.invalidSetting(.styles, "must hold at least one image for a style term")

@@ -42,10 +42,7 @@ package enum TransferEngine {
         for (k, step) in plan.steps.enumerated() {
             let last = k + 1 == plan.steps.count
             current = last ? content : try ImageIO.resize(content, longerSide: step.side)
-            let factor = Double(step.side) / Double(size)
-            let scaledStyles = last ? styles : try styles.map { style in
-                try ImageIO.resize(style, longerSide: max(32, Int((Double(max(style.shape[1], style.shape[2])) * factor).rounded())))
-            }
+            let scaledStyles = last ? styles : try Self.scaled(styles, by: Double(step.side) / Double(size))
             let (h, w) = (current.shape[1], current.shape[2])
             let start: [Float]
             if k == 0 {
@@ -79,16 +76,31 @@ package enum TransferEngine {
             done += outcome.evaluations
             if outcome.interrupted { break }
         }
-        var image = displayable(x, content: current, colors: options.colors)
-        if image.shape != content.shape {  // stopped before the last scale
-            image = try ImageIO.resize(image, width: width, height: height)
-            image.data = image.data.map { min(max($0, 0), 255) }
-        }
-        if let mask = spatial?.mask { image = MaskBlend(mask: mask, content: content.data).composite(image) }
+        let image = try finalImage(x, at: current, content: content, colors: options.colors, mask: spatial?.mask)
         let stop: TransferResult.Stop = outcome.interrupted ? .cancelled : outcome.converged ? .converged : .completed
         return TransferResult(image: image, finalTerms: outcome.terms, quantizedTerms: outcome.quantized,
                               iterations: done, plannedIterations: plan.iterations, seed: options.seed ?? 0, stop: stop,
                               seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
+    }
+
+    /// The style images shrunk by `factor` (Lanczos; the longer side at least 32).
+    static func scaled(_ styles: [Tensor], by factor: Double) throws -> [Tensor] {
+        try styles.map { style in
+            try ImageIO.resize(style, longerSide: max(32, Int((Double(max(style.shape[1], style.shape[2])) * factor).rounded())))
+        }
+    }
+
+    /// The result: the image of `x` (at `current`'s size), brought to the content's size when
+    /// the run stopped before the last scale, and blended into the content outside the mask.
+    static func finalImage(_ x: [Float], at current: Tensor, content: Tensor, colors: ColorPreservation,
+                           mask: [Float]?) throws -> Tensor {
+        var image = displayable(x, content: current, colors: colors)
+        if image.shape != content.shape {  // stopped before the last scale
+            image = try ImageIO.resize(image, width: content.shape[2], height: content.shape[1])
+            image.data = image.data.map { min(max($0, 0), 255) }
+        }
+        if let mask { image = MaskBlend(mask: mask, content: content.data).composite(image) }
+        return image
     }
 
     struct ScaleOutcome {
@@ -132,28 +144,13 @@ package enum TransferEngine {
                          inverseCurvature: Double? = nil, clock: UInt64, pixelTerm: (any PixelTerm)? = nil,
                          progress: (TransferProgress, @escaping @Sendable () -> Tensor) -> Bool) throws -> ScaleOutcome {
         let (height, width) = (content.shape[1], content.shape[2])
-        let contentLuma = ColorSpace.luminance(content)
-        let targetContent = options.colors == .luminance ? contentLuma : content
-        let targetStyles: [Tensor] = styles.map { style in
-            switch options.colors {
-            case .luminance: return ColorSpace.matchMeanAndSpread(ColorSpace.luminance(style), to: contentLuma)
-            case .match: return ColorSpace.matchColors(style, to: content)
-            case .none, .yuv: return style
-            }
-        }
+        let (targetContent, targetStyles) = targets(content: content, styles: styles, colors: options.colors)
         let objective = try GatysObjective(network: network, content: targetContent, styles: targetStyles,
                                            spec: ObjectiveSpec(options), guides: spatial?.guides)
         objective.pixelTerm = pixelTerm
         let masked = spatial?.mask.map { MaskedVariable(mask: $0, content: targetContent.data) }
-        let optimizer: Optimizer = switch options.optimizer {
-        case .lbfgs: try LBFGS(historySize: options.effectiveHistory(variables: start.count), learningRate: options.effectiveLearningRate,
-                               bounds: options.bounded ? .pixelRange : nil, initialInverseCurvature: inverseCurvature,
-                               preconditioner: options.preconditionLevels > 0
-                                   ? try ScaleSpacePreconditioner(channels: start.count / (height * width), height: height, width: width,
-                                                                  levels: options.preconditionLevels)
-                                   : nil)
-        case .adam: try Adam(learningRate: options.effectiveLearningRate, bounds: options.bounded ? .pixelRange : nil)
-        }
+        let optimizer = try makeOptimizer(options: options, variables: start.count, height: height, width: width,
+                                          inverseCurvature: inverseCurvature)
         var x = start
         var interrupted = false
         var evaluations = 0
@@ -197,6 +194,38 @@ package enum TransferEngine {
         return ScaleOutcome(x: x, terms: terms, quantized: quantizedTerms, evaluations: evaluations,
                             interrupted: interrupted, converged: converged, inverseCurvature: (optimizer as? LBFGS)?.inverseCurvature,
                             height: height, width: width)
+    }
+
+    /// The content and style images the objective matches, in the colours it works in: the
+    /// luminance (the styles' matched to the content's mean and spread), the styles' colours
+    /// matched to the content's, or RGB as given.
+    static func targets(content: Tensor, styles: [Tensor], colors: ColorPreservation) -> (content: Tensor, styles: [Tensor]) {
+        let contentLuma = ColorSpace.luminance(content)
+        let targetContent = colors == .luminance ? contentLuma : content
+        let targetStyles: [Tensor] = styles.map { style in
+            switch colors {
+            case .luminance: return ColorSpace.matchMeanAndSpread(ColorSpace.luminance(style), to: contentLuma)
+            case .match: return ColorSpace.matchColors(style, to: content)
+            case .none, .yuv: return style
+            }
+        }
+        return (targetContent, targetStyles)
+    }
+
+    /// The optimiser the options choose, for `variables` values of a `height` x `width` image:
+    /// L-BFGS (with its carried-over curvature scale and the scale-space preconditioner) or Adam.
+    static func makeOptimizer(options: TransferOptions, variables: Int, height: Int, width: Int,
+                              inverseCurvature: Double?) throws -> Optimizer {
+        switch options.optimizer {
+        case .lbfgs:
+            try LBFGS(historySize: options.effectiveHistory(variables: variables), learningRate: options.effectiveLearningRate,
+                      bounds: options.bounded ? .pixelRange : nil, initialInverseCurvature: inverseCurvature,
+                      preconditioner: options.preconditionLevels > 0
+                          ? try ScaleSpacePreconditioner(channels: variables / (height * width), height: height, width: width,
+                                                         levels: options.preconditionLevels)
+                          : nil)
+        case .adam: try Adam(learningRate: options.effectiveLearningRate, bounds: options.bounded ? .pixelRange : nil)
+        }
     }
 
     /// The starting point of the optimisation, flattened `[C, H, W]`.

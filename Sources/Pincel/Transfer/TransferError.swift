@@ -4,8 +4,9 @@ import PincelCore
 public enum TransferError: Error, CustomStringConvertible, Equatable {
     /// A setting outside its range or inconsistent with another; the text completes a sentence
     /// that starts with the setting's ``TransferSetting/words``: `size` + `must be between 32
-    /// and 16384, got 5`.
-    case invalidSetting(TransferSetting, String)
+    /// and 16384, got 5`. The text may name other settings (a ``SettingReason``), which a front
+    /// end renders in its own terms with ``SettingReason/text(naming:)``.
+    case invalidSetting(TransferSetting, SettingReason)
     /// Another invalid request (a malformed layer list, a shape that does not fit).
     case invalidOption(String)
     /// The objective became NaN or infinite at this evaluation.

@@ -20,7 +20,7 @@ extension TransferOptions {
         try check(maxPixels, TransferLimits.maxPixels, .maxPixels)
         try check(size, TransferLimits.size, .size)
         guard size * size <= maxPixels else {  // both bounded: no overflow
-            throw TransferError.invalidSetting(.size, "\(size) is above the pixel limit (\(maxPixels) pixels; see the maximum pixels)")
+            throw TransferError.invalidSetting(.size, "\(size) is above the pixel limit (\(maxPixels) pixels; see \(the: .maxPixels))")
         }
         try check(iterations, TransferLimits.iterations, .iterations)
         if let scales { try check(scales, TransferLimits.scales(size: size), .scales) }
@@ -28,7 +28,7 @@ extension TransferOptions {
             for n in scaleIterations { try check(n, TransferLimits.iterations, .scaleIterations) }
             try check(scaleIterations.count, TransferLimits.scales(size: size), .scaleIterations)
             if let scales, scales != scaleIterations.count {
-                throw TransferError.invalidSetting(.scaleIterations, "lists \(scaleIterations.count) scales but scales is \(scales)")
+                throw TransferError.invalidSetting(.scaleIterations, "lists \(scaleIterations.count) scales but \(setting: .scales) is \(scales)")
             }
         }
         _ = try ScalePlan(size: size, iterations: iterations, scales: scales, scaleIterations: scaleIterations)
@@ -60,13 +60,13 @@ extension TransferOptions {
         try Self.checkLayers(contentLayers, .contentLayers, allowEmpty: true)
         try Self.checkLayers(styleLayers, .styleLayers, allowEmpty: true)
         if styleWeight > 0, !styleLayers.contains(where: { $0.weight > 0 }) {
-            throw TransferError.invalidSetting(.styleLayers, "must give at least one layer a weight above 0 (or set the style weight to 0)")
+            throw TransferError.invalidSetting(.styleLayers, "must give at least one layer a weight above 0 (or set \(the: .styleWeight) to 0)")
         }
         if ObjectiveSpec(self).taps.isEmpty {
-            throw TransferError.invalidSetting(.styleWeight, "and the content weight leave no term to optimise; give one a layer and a weight above 0")
+            throw TransferError.invalidSetting(.styleWeight, "and \(the: .contentWeight) leave no term to optimise; give one a layer and a weight above 0")
         }
         if contentWeight > 0, !contentLayers.contains(where: { $0.weight > 0 }) {
-            throw TransferError.invalidSetting(.contentLayers, "must give at least one layer a weight above 0 (or set the content weight to 0)")
+            throw TransferError.invalidSetting(.contentLayers, "must give at least one layer a weight above 0 (or set \(the: .contentWeight) to 0)")
         }
     }
 

@@ -17,3 +17,11 @@ func explain(_ error: any Error) -> String {
         return "\(error)"
     }
 }
+
+/// A refused setting's reason in the library's words and with the settings it names as flags.
+func reasonInTwoVoices() -> (words: String, flags: String) {
+    let reason: SettingReason = "is above the pixel limit; see \(the: .maxPixels)"
+    let words = reason.description                  // "is above the pixel limit; see the maximum pixels"
+    let flags = reason.text { "--" + $0.rawValue }  // "is above the pixel limit; see --maxPixels"
+    return (words, flags)
+}
