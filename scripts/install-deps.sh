@@ -2,7 +2,8 @@
 # Installs the Debian packages Pincel builds against. Idempotent: does nothing when
 # they are already installed.
 set -euo pipefail
-pkgs=(libdnnl-dev libvips-dev zlib1g-dev libsqlite3-dev pkg-config python3-pip libopencv-video-dev ffmpeg)
+# curl: the studio's process tests send their requests with it (also as `nobody`, via setpriv).
+pkgs=(libdnnl-dev libvips-dev zlib1g-dev libsqlite3-dev pkg-config python3-pip libopencv-video-dev ffmpeg curl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
