@@ -17,6 +17,7 @@ extension TransferSetting {
         case .tvWeight: "--tv-weight"
         case .styleScale: "--style-scale"
         case .styleBlend: "--style-blend"
+        case .instantStrength: "--instant-strength"
         case .contentLayers: "--content-layers"
         case .styleLayers: "--style-layers"
         case .learningRate: "--learning-rate"

@@ -244,7 +244,7 @@ package enum TransferEngine {
             return (0..<(channels * height * width)).map { _ in Float(127.5 + 16 * rng.gaussian()) }
         case .content:
             return try prepared(content)
-        case .style, .image:
+        case .style, .image, .instant:
             guard let initialImage else { throw TransferError.invalidOption("the initial image was not given") }
             return try prepared(initialImage)
         }

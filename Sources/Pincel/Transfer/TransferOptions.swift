@@ -12,14 +12,18 @@ public enum InitialImage: Sendable, Equatable {
     case style
     /// Another image (a file or pixels), resized to the content's size.
     case image(ImageSource)
+    /// The instant network's picture of the content in the styles' blend
+    /// (``InstantStylizer``, with the models ``InstantStylizer/shared()`` finds).
+    case instant
 
-    /// Parses `noise`, `content`, `style` (any case), or a path (any other text; `./noise`
+    /// Parses `noise`, `content`, `style`, `instant` (any case), or a path (any other text; `./noise`
     /// for a file of that name).
     package init(argument: String) {
         switch argument.lowercased() {
         case "noise": self = .noise
         case "content": self = .content
         case "style": self = .style
+        case "instant": self = .instant
         default: self = .image(.file(argument))
         }
     }

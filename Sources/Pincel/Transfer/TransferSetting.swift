@@ -53,6 +53,8 @@ public enum TransferSetting: String, Sendable, CaseIterable {
     case styleRegions
     /// ``SpatialControl/mask`` of ``TransferRequest/spatial``.
     case mask
+    /// ``InstantTransfer/strength``.
+    case instantStrength
 
     /// Human words for the setting: "style blend", "maximum pixels".
     public var words: String {
@@ -81,6 +83,7 @@ public enum TransferSetting: String, Sendable, CaseIterable {
         case .styleMasks: "style masks"
         case .styleRegions: "style regions"
         case .mask: "mask"
+        case .instantStrength: "instant strength"
         }
     }
 }

@@ -18,8 +18,13 @@ package struct LoadedImages {
         content = try request.content.load(longerSide: options.size, maxPixels: maxPixels, setting: .content)
         let styleSide = Self.styleSide(size: options.size, styleScale: options.styleScale)
         styles = try request.styles.map { try $0.load(longerSide: styleSide, maxPixels: maxPixels, setting: .styles) }
-        initial = try Self.initialImage(options.initial, styles: styles, width: content.shape[2],
-                                        height: content.shape[1], maxPixels: maxPixels)
+        if options.initial == .instant {
+            initial = try InstantTransfer.picture(content: content, styles: styles, blend: options.styleBlend,
+                                                  colors: options.colors, strength: 1, stylizer: InstantStylizer.shared()).0
+        } else {
+            initial = try Self.initialImage(options.initial, styles: styles, width: content.shape[2],
+                                            height: content.shape[1], maxPixels: maxPixels)
+        }
         spatial = try LoadedSpatial(request.spatial, content: content, styles: styles, maxPixels: maxPixels)
     }
 
@@ -29,11 +34,12 @@ package struct LoadedImages {
     }
 
     /// The start image a `.style` or `.image` start needs, at `width` x `height` (`nil` for
-    /// noise and content starts, which the engine makes itself).
+    /// noise and content starts, which the engine makes itself, and for the instant start,
+    /// which needs the network: see `init`).
     package static func initialImage(_ initial: InitialImage, styles: [Tensor], width: Int, height: Int,
                              maxPixels: Int) throws -> Tensor? {
         switch initial {
-        case .noise, .content: return nil
+        case .noise, .content, .instant: return nil
         case .style:
             guard let first = styles.first else { throw TransferError.invalidSetting(.styles, "must hold at least one image") }
             return try ImageIO.resize(first, width: width, height: height)
