@@ -5,23 +5,28 @@ internal import CDNNL
 /// An ONNX `Conv` with constant weights, run by oneDNN (f32, inference), with a primitive per
 /// input shape.
 ///
-/// Source and destination are plain NCHW, read from and written to the caller's arrays in
-/// place; the weights are reordered once per shape into the layout the primitive chose.
+/// The caller's arrays are plain NCHW; the primitive works in the layouts oneDNN chooses
+/// (blocked, for its fastest kernels), with reorders in and out when those differ. Weights are
+/// reordered once per shape. Scratchpads are user-managed (bound per plan), so a convolution
+/// may run on any thread, one call at a time.
 final class ONNXConvolution {
     struct Geometry: Equatable {
         var strides: [Int], dilations: [Int], padsBegin: [Int], padsEnd: [Int], groups: Int
     }
 
-    /// One input shape's primitive and the memory bound to it.
+    /// One input shape's primitives and the memory bound to them.
     private final class Plan {
-        let primitive: DNNLPrimitive
-        let source: DNNLMemory, destination: DNNLMemory
+        /// Plain NCHW views of the caller's input and output (their data handles are set per call).
+        let userSource: DNNLMemory, userDestination: DNNLMemory
+        /// Reorder in (plain → chosen), the convolution, reorder out; the reorders only when
+        /// the layouts differ.
+        let steps: [DNNLPrimitive]
         let outputShape: [Int]
 
-        init(primitive: DNNLPrimitive, source: DNNLMemory, destination: DNNLMemory, outputShape: [Int]) {
-            self.primitive = primitive
-            self.source = source
-            self.destination = destination
+        init(userSource: DNNLMemory, userDestination: DNNLMemory, steps: [DNNLPrimitive], outputShape: [Int]) {
+            self.userSource = userSource
+            self.userDestination = userDestination
+            self.steps = steps
             self.outputShape = outputShape
         }
     }
@@ -76,9 +81,9 @@ final class ONNXConvolution {
         try input.withUnsafeMutableBytes { src in
             try out.withUnsafeMutableBytes { dst in
                 guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-                try plan.source.borrowing(s) {
-                    try plan.destination.borrowing(d) {
-                        try plan.primitive.execute(on: stream)
+                try plan.userSource.borrowing(s) {
+                    try plan.userDestination.borrowing(d) {
+                        for step in plan.steps { try step.execute(on: stream) }
                         try stream.wait()
                     }
                 }
@@ -90,16 +95,46 @@ final class ONNXConvolution {
     private func plan(for input: [Int]) throws -> Plan {
         if let hit = plans[input] { return hit }
         let outShape = try outputShape(for: input)
+        let desc = try primitiveDesc(input: input, output: outShape)
         let g = geometry.groups
-        let grouped = g > 1
-        let weightDims = grouped
-            ? [g, weightShape[0] / g, weightShape[1], weightShape[2], weightShape[3]] : weightShape
-        let src = try MemoryDesc(dims: input, type: dnnl_f32, tag: dnnl_abcd)
-        let dst = try MemoryDesc(dims: outShape, type: dnnl_f32, tag: dnnl_abcd)
-        let plainWeights = try MemoryDesc(dims: weightDims, type: dnnl_f32, tag: grouped ? dnnl_abcde : dnnl_abcd)
-        let anyWeights = try MemoryDesc(dims: weightDims, type: dnnl_f32, tag: dnnl_format_tag_any)
-        let biasDesc = try MemoryDesc(dims: [weightShape[0]], type: dnnl_f32, tag: dnnl_a)
-        var s = src.raw, d = dst.raw, w = anyWeights.raw, b = biasDesc.raw
+        let plainWeights = try MemoryDesc(dims: weightDims, type: dnnl_f32, tag: g > 1 ? dnnl_abcde : dnnl_abcd)
+        let weightMemory = try loadWeights(plain: plainWeights, chosen: desc.md(dnnl_query_weights_md))
+        let biasMemory = try DNNLMemory(MemoryDesc(dims: [weightShape[0]], type: dnnl_f32, tag: dnnl_a), engine: engine)
+        for (i, v) in bias.enumerated() { biasMemory.floats[i] = v }
+        let userSource = try DNNLMemory(MemoryDesc(dims: input, type: dnnl_f32, tag: dnnl_abcd), engine: engine)
+        let userDestination = try DNNLMemory(MemoryDesc(dims: outShape, type: dnnl_f32, tag: dnnl_abcd), engine: engine)
+        let chosenSource = desc.md(dnnl_query_src_md), chosenDestination = desc.md(dnnl_query_dst_md)
+        let source = chosenSource == userSource.desc ? userSource : try DNNLMemory(chosenSource, engine: engine)
+        let destination = chosenDestination == userDestination.desc ? userDestination : try DNNLMemory(chosenDestination, engine: engine)
+        let conv = try DNNLPrimitive(desc, args: [(DNNL_ARG_SRC, source), (DNNL_ARG_WEIGHTS, weightMemory),
+                                                  (DNNL_ARG_BIAS, biasMemory), (DNNL_ARG_DST, destination)])
+        let scratchSize = desc.md(dnnl_query_scratchpad_md).byteSize
+        if scratchSize > 0 {
+            conv.bind(DNNL_ARG_SCRATCHPAD, try DNNLMemory(MemoryDesc(dims: [scratchSize], type: dnnl_u8, tag: dnnl_a), engine: engine))
+        }
+        var steps: [DNNLPrimitive] = []
+        if source !== userSource { steps.append(try VGGPrimitives.reorder(userSource, into: source, engine: engine)) }
+        steps.append(conv)
+        if destination !== userDestination {
+            steps.append(try VGGPrimitives.reorder(destination, into: userDestination, engine: engine))
+        }
+        let plan = Plan(userSource: userSource, userDestination: userDestination, steps: steps, outputShape: outShape)
+        plans[input] = plan
+        return plan
+    }
+
+    /// The weights' dimensions for oneDNN: `[g, O/g, C/g, kh, kw]` when grouped.
+    private var weightDims: [Int] {
+        let g = geometry.groups
+        return g > 1 ? [g, weightShape[0] / g, weightShape[1], weightShape[2], weightShape[3]] : weightShape
+    }
+
+    /// The convolution with every layout left to oneDNN (`any`).
+    private func primitiveDesc(input: [Int], output: [Int]) throws -> DNNLPrimitiveDesc {
+        var s = try MemoryDesc(dims: input, type: dnnl_f32, tag: dnnl_format_tag_any).raw
+        var d = try MemoryDesc(dims: output, type: dnnl_f32, tag: dnnl_format_tag_any).raw
+        var w = try MemoryDesc(dims: weightDims, type: dnnl_f32, tag: dnnl_format_tag_any).raw
+        var b = try MemoryDesc(dims: [weightShape[0]], type: dnnl_f32, tag: dnnl_a).raw
         var cd = dnnl_convolution_desc_t()
         let strides = geometry.strides.map { dnnl_dim_t($0) }
         let dilations = geometry.dilations.map { dnnl_dim_t($0 - 1) }
@@ -107,17 +142,7 @@ final class ONNXConvolution {
         try dnnlCheck(dnnl_dilated_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct,
                                                                   &s, &w, &b, &d, strides, dilations, padL, padR),
                       "convolution_forward_desc_init")
-        let attributes = try DNNLAttributes(userScratchpad: false)
-        let desc = try DNNLPrimitiveDesc(cd, attributes: attributes, engine: engine, what: "instant convolution")
-        let weightMemory = try loadWeights(plain: plainWeights, chosen: desc.md(dnnl_query_weights_md))
-        let biasMemory = try DNNLMemory(biasDesc, engine: engine)
-        for (i, v) in bias.enumerated() { biasMemory.floats[i] = v }
-        let source = try DNNLMemory(src, engine: engine), destination = try DNNLMemory(dst, engine: engine)
-        let primitive = try DNNLPrimitive(desc, args: [(DNNL_ARG_SRC, source), (DNNL_ARG_WEIGHTS, weightMemory),
-                                                       (DNNL_ARG_BIAS, biasMemory), (DNNL_ARG_DST, destination)])
-        let plan = Plan(primitive: primitive, source: source, destination: destination, outputShape: outShape)
-        plans[input] = plan
-        return plan
+        return try DNNLPrimitiveDesc(cd, attributes: DNNLAttributes(), engine: engine, what: "instant convolution")
     }
 
     private func loadWeights(plain: MemoryDesc, chosen: MemoryDesc) throws -> DNNLMemory {
