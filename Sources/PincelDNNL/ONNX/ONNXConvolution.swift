@@ -5,10 +5,11 @@ internal import CDNNL
 /// An ONNX `Conv` with constant weights, run by oneDNN (f32, inference), with a primitive per
 /// input shape.
 ///
-/// The caller's arrays are plain NCHW; the primitive works in the layouts oneDNN chooses
-/// (blocked, for its fastest kernels), with reorders in and out when those differ. Weights are
-/// reordered once per shape. Scratchpads are user-managed (bound per plan), so a convolution
-/// may run on any thread, one call at a time.
+/// Activations are read and written channels-last (`[N, H, W, C]`, ``ONNXValue/channelsLast``),
+/// the layout of oneDNN's fastest f32 kernels here (`brgconv`), so no reorder runs between
+/// convolutions; an input stored row-major is moved to channels-last first. Weights are
+/// reordered once per shape into the layout the primitive chose. Scratchpads are user-managed
+/// (bound per plan), so a convolution may run on any thread, one call at a time.
 final class ONNXConvolution {
     struct Geometry: Equatable {
         var strides: [Int], dilations: [Int], padsBegin: [Int], padsEnd: [Int], groups: Int
@@ -16,10 +17,9 @@ final class ONNXConvolution {
 
     /// One input shape's primitives and the memory bound to them.
     private final class Plan {
-        /// Plain NCHW views of the caller's input and output (their data handles are set per call).
+        /// Channels-last views of the caller's input and output (their data handles are set per call).
         let userSource: DNNLMemory, userDestination: DNNLMemory
-        /// Reorder in (plain → chosen), the convolution, reorder out; the reorders only when
-        /// the layouts differ.
+        /// The convolution (with reorders in and out only if oneDNN insists on another layout).
         let steps: [DNNLPrimitive]
         let outputShape: [Int]
 
@@ -74,7 +74,9 @@ final class ONNXConvolution {
     }
 
     /// Runs the convolution on `x` (`[N, C, H, W]`).
-    func run(_ x: ONNXValue) throws -> ONNXValue {
+    func run(_ value: ONNXValue) throws -> ONNXValue {
+        if let out = try pointwiseOnOnePixel(value) { return out }
+        let x = try value.inChannelsLast()
         let plan = try self.plan(for: x.shape)
         var out = [Float](repeating: 0, count: plan.outputShape.reduce(1, *))
         var input = x.data
@@ -89,7 +91,25 @@ final class ONNXConvolution {
                 }
             }
         }
-        return ONNXValue(shape: plan.outputShape, data: out)
+        return ONNXValue(shape: plan.outputShape, data: out, channelsLast: true)
+    }
+
+    /// A 1x1 convolution of a single pixel (the style vector's projections) as a plain
+    /// matrix-vector product: a oneDNN call costs more in thread start-up than the 3,200
+    /// multiply-adds it would run. `nil` for any other convolution.
+    private func pointwiseOnOnePixel(_ x: ONNXValue) throws -> ONNXValue? {
+        guard x.shape.count == 4, x.shape[0] == 1, x.shape[2] == 1, x.shape[3] == 1, geometry.groups == 1,
+              weightShape[2] == 1, weightShape[3] == 1, geometry.padsBegin.allSatisfy({ $0 == 0 }),
+              geometry.padsEnd.allSatisfy({ $0 == 0 }) else { return nil }
+        let outShape = try outputShape(for: x.shape)
+        let inputs = weightShape[1], outputs = weightShape[0]
+        var out = bias
+        for o in 0 ..< outputs {
+            var sum: Float = 0
+            for i in 0 ..< inputs { sum += weights[o * inputs + i] * x.data[i] }
+            out[o] += sum
+        }
+        return ONNXValue(shape: outShape, data: out)
     }
 
     private func plan(for input: [Int]) throws -> Plan {
@@ -101,8 +121,8 @@ final class ONNXConvolution {
         let weightMemory = try loadWeights(plain: plainWeights, chosen: desc.md(dnnl_query_weights_md))
         let biasMemory = try DNNLMemory(MemoryDesc(dims: [weightShape[0]], type: dnnl_f32, tag: dnnl_a), engine: engine)
         for (i, v) in bias.enumerated() { biasMemory.floats[i] = v }
-        let userSource = try DNNLMemory(MemoryDesc(dims: input, type: dnnl_f32, tag: dnnl_abcd), engine: engine)
-        let userDestination = try DNNLMemory(MemoryDesc(dims: outShape, type: dnnl_f32, tag: dnnl_abcd), engine: engine)
+        let userSource = try DNNLMemory(MemoryDesc(dims: input, type: dnnl_f32, tag: dnnl_acdb), engine: engine)
+        let userDestination = try DNNLMemory(MemoryDesc(dims: outShape, type: dnnl_f32, tag: dnnl_acdb), engine: engine)
         let chosenSource = desc.md(dnnl_query_src_md), chosenDestination = desc.md(dnnl_query_dst_md)
         let source = chosenSource == userSource.desc ? userSource : try DNNLMemory(chosenSource, engine: engine)
         let destination = chosenDestination == userDestination.desc ? userDestination : try DNNLMemory(chosenDestination, engine: engine)
@@ -129,10 +149,10 @@ final class ONNXConvolution {
         return g > 1 ? [g, weightShape[0] / g, weightShape[1], weightShape[2], weightShape[3]] : weightShape
     }
 
-    /// The convolution with every layout left to oneDNN (`any`).
+    /// The convolution on channels-last source and destination, weights' layout left to oneDNN.
     private func primitiveDesc(input: [Int], output: [Int]) throws -> DNNLPrimitiveDesc {
-        var s = try MemoryDesc(dims: input, type: dnnl_f32, tag: dnnl_format_tag_any).raw
-        var d = try MemoryDesc(dims: output, type: dnnl_f32, tag: dnnl_format_tag_any).raw
+        var s = try MemoryDesc(dims: input, type: dnnl_f32, tag: dnnl_acdb).raw
+        var d = try MemoryDesc(dims: output, type: dnnl_f32, tag: dnnl_acdb).raw
         var w = try MemoryDesc(dims: weightDims, type: dnnl_f32, tag: dnnl_format_tag_any).raw
         var b = try MemoryDesc(dims: [weightShape[0]], type: dnnl_f32, tag: dnnl_a).raw
         var cd = dnnl_convolution_desc_t()

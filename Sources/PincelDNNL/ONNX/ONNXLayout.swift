@@ -158,3 +158,37 @@ enum ONNXLayout {
         return ONNXValue(shape: shape, data: out)
     }
 }
+
+/// The layout operators on values in either storage order (``ONNXValue/channelsLast``).
+extension ONNXLayout {
+    /// `Transpose`. The two moves between NHWC and NCHW are free relabellings: a row-major
+    /// `[N, H, W, C]` value transposed by `[0, 3, 1, 2]` is that data seen as a channels-last
+    /// `[N, C, H, W]`, and back by `[0, 2, 3, 1]`. Any other transpose is done on row-major data.
+    static func transposeKeepingStorage(_ x: ONNXValue, perm: [Int]) throws -> ONNXValue {
+        if x.shape.count == 4 && !x.channelsLast && perm == [0, 3, 1, 2] {
+            return ONNXValue(shape: ONNXValue.fromChannelsLast(x.shape), data: x.data, channelsLast: true)
+        }
+        if x.channelsLast && perm == [0, 2, 3, 1] {
+            return ONNXValue(shape: x.storedShape, data: x.data)
+        }
+        return try transpose(x.rowMajor(), perm: perm)
+    }
+
+    /// `Pad`, in the value's storage order.
+    static func padKeepingStorage(_ x: ONNXValue, pads: [Int], mode: String, value: Float) throws -> ONNXValue {
+        guard x.channelsLast else { return try pad(x, pads: pads, mode: mode, value: value) }
+        guard pads.count == 8 else { throw ONNXRunError.shapes("Pad of \(x.shape) by \(pads)") }
+        let stored = [pads[0], pads[2], pads[3], pads[1], pads[4], pads[6], pads[7], pads[5]]
+        let out = try pad(ONNXValue(shape: x.storedShape, data: x.data), pads: stored, mode: mode, value: value)
+        return ONNXValue(shape: ONNXValue.fromChannelsLast(out.shape), data: out.data, channelsLast: true)
+    }
+
+    /// Nearest `Resize`, in the value's storage order.
+    static func resizeKeepingStorage(_ x: ONNXValue, scales: [Float]) throws -> ONNXValue {
+        guard x.channelsLast else { return try resizeNearest(x, scales: scales) }
+        guard scales.count == 4 else { throw ONNXRunError.shapes("Resize of \(x.shape) by \(scales)") }
+        let stored = [scales[0], scales[2], scales[3], scales[1]]
+        let out = try resizeNearest(ONNXValue(shape: x.storedShape, data: x.data), scales: stored)
+        return ONNXValue(shape: ONNXValue.fromChannelsLast(out.shape), data: out.data, channelsLast: true)
+    }
+}

@@ -8,8 +8,8 @@ enum ONNXOperation {
     case quantize
     case dequantize(axis: Int)
     case clip(min: Float?, max: Float?)
-    case unary((Float) -> Float)
-    case binary(String, (Float, Float) -> Float)
+    case unary(ONNXElementwise.Unary)
+    case binary(ONNXElementwise.Binary)
     case globalAveragePool
     case reshape
     case transpose([Int])
@@ -42,14 +42,14 @@ enum ONNXOperation {
             let lo = node.inputs.count > 1 && !node.inputs[1].isEmpty ? constants[node.inputs[1]]?.data.first : nil
             let hi = node.inputs.count > 2 && !node.inputs[2].isEmpty ? constants[node.inputs[2]]?.data.first : nil
             self = .clip(min: lo, max: hi)
-        case "Relu": self = .unary { max($0, 0) }
-        case "Sigmoid": self = .unary { 1 / (1 + Foundation.exp(-$0)) }
-        case "Sqrt": self = .unary { $0.squareRoot() }
-        case "Reciprocal": self = .unary { 1 / $0 }
-        case "Add": self = .binary("Add", +)
-        case "Sub": self = .binary("Sub", -)
-        case "Mul": self = .binary("Mul", *)
-        case "Div": self = .binary("Div", /)
+        case "Relu": self = .unary(.relu)
+        case "Sigmoid": self = .unary(.sigmoid)
+        case "Sqrt": self = .unary(.sqrt)
+        case "Reciprocal": self = .unary(.reciprocal)
+        case "Add": self = .binary(.add)
+        case "Sub": self = .binary(.sub)
+        case "Mul": self = .binary(.mul)
+        case "Div": self = .binary(.div)
         case "GlobalAveragePool": self = .globalAveragePool
         case "Reshape": self = .reshape
         case "Transpose":
@@ -97,34 +97,39 @@ enum ONNXOperation {
         return try ONNXConvolution(weights: weights, bias: bias, geometry: geometry, engine: engine, stream: stream)
     }
 
-    /// Runs the operator on its inputs (`nil` for an omitted optional one).
+    /// Runs the operator on its inputs (`nil` for an omitted optional one). Values may be
+    /// stored channels-last (``ONNXValue/channelsLast``); operators that follow the storage
+    /// order keep it, the others get row-major inputs.
     func run(_ inputs: [ONNXValue?]) throws -> [ONNXValue] {
         func input(_ i: Int) throws -> ONNXValue {
             guard i < inputs.count, let v = inputs[i] else { throw ONNXRunError.input("a missing operand") }
             return v
         }
+        func rowMajor(_ i: Int) throws -> ONNXValue { try input(i).rowMajor() }
         switch self {
         case .convolution(let conv): return [try conv.run(input(0))]
-        case .quantize: return [try ONNXQuantization.quantize(input(0), scale: input(1), zeroPoint: inputs.count > 2 ? inputs[2] : nil)]
+        case .quantize:
+            return [try ONNXQuantization.quantize(input(0), scale: rowMajor(1), zeroPoint: inputs.count > 2 ? inputs[2] : nil)]
         case .dequantize(let axis):
-            return [try ONNXQuantization.dequantize(input(0), scale: input(1), zeroPoint: inputs.count > 2 ? inputs[2] : nil, axis: axis)]
-        case .clip(let lo, let hi):
-            let l = lo ?? -.infinity, h = hi ?? .infinity
-            return [ONNXElementwise.unary(try input(0)) { min(max($0, l), h) }]
-        case .unary(let f): return [ONNXElementwise.unary(try input(0), f)]
-        case .binary(let name, let f): return [try ONNXElementwise.binary(input(0), input(1), op: name, f)]
+            let x = try input(0)
+            let scale = try rowMajor(1)
+            let value = scale.count == 1 ? x : try x.rowMajor()
+            return [try ONNXQuantization.dequantize(value, scale: scale, zeroPoint: inputs.count > 2 ? inputs[2] : nil, axis: axis)]
+        case .clip(let lo, let hi): return [ONNXElementwise.unary(try input(0), .clip(lo ?? -.infinity, hi ?? .infinity))]
+        case .unary(let kind): return [ONNXElementwise.unary(try input(0), kind)]
+        case .binary(let kind): return [try ONNXElementwise.binary(input(0), input(1), kind)]
         case .globalAveragePool: return [try ONNXElementwise.globalAveragePool(input(0))]
-        case .reshape: return [try ONNXLayout.reshape(input(0), to: input(1).data.map { Int($0) })]
-        case .transpose(let perm): return [try ONNXLayout.transpose(input(0), perm: perm)]
+        case .reshape: return [try ONNXLayout.reshape(rowMajor(0), to: rowMajor(1).data.map { Int($0) })]
+        case .transpose(let perm): return [try ONNXLayout.transposeKeepingStorage(input(0), perm: perm)]
         case .pad(let mode):
             let value = inputs.count > 2 ? inputs[2]?.data.first ?? 0 : 0
-            return [try ONNXLayout.pad(input(0), pads: input(1).data.map { Int($0) }, mode: mode, value: value)]
+            return [try ONNXLayout.padKeepingStorage(input(0), pads: rowMajor(1).data.map { Int($0) }, mode: mode, value: value)]
         case .identity: return [try input(0)]
         case .resizeNearest:
             guard inputs.count > 2, let scales = inputs[2], !scales.data.isEmpty else {
                 throw ONNXRunError.input("Resize without scales")
             }
-            return [try ONNXLayout.resizeNearest(input(0), scales: scales.data)]
+            return [try ONNXLayout.resizeKeepingStorage(input(0), scales: scales.data)]
         }
     }
 }

@@ -116,7 +116,8 @@ package final class ONNXProgram {
             for (name, value) in zip(step.node.outputs, out) { values[name] = value }
         }
         var result: [String: ONNXValue] = [:]
-        for name in outputNames { result[name] = constants[name] ?? values[name] }
+        for name in outputNames { result[name] = try (constants[name] ?? values[name])?.rowMajor() }
         return result
     }
 }
+

@@ -16,7 +16,7 @@ enum ONNXQuantization {
     static func dequantize(_ x: ONNXValue, scale: ONNXValue, zeroPoint: ONNXValue?, axis: Int) throws -> ONNXValue {
         if scale.count == 1 {
             let s = scale.data[0], z = zeroPoint?.data.first ?? 0
-            return ONNXElementwise.unary(x) { ($0 - z) * s }
+            return ONNXElementwise.unary(x, .affine(shift: z, scale: s))
         }
         let rank = x.shape.count
         let a = axis < 0 ? axis + rank : axis
