@@ -1,11 +1,13 @@
 // QuickStart: a style transfer through Pincel's public API only (no @testable import).
 //
 //     QuickStart [--seconds S] [--stop-after N] [--size PX] [--output PATH] [--images DIR]
+//     QuickStart --instant 1 [--output PATH] [--images DIR]
 //
 // Stylises DIR/chelsea.png (default DIR: Examples, run from the repository root) in the style
 // of DIR/the_scream.jpg at 128 px, prints the progress, cancels the run after S seconds
 // (default 10) and saves the current image to PATH (default quickstart.png). With
 // --stop-after N it iterates the run's events instead and saves the image of evaluation N.
+// With --instant 1 it saves the instant network's picture (no optimisation) instead.
 import Foundation
 import Pincel
 
@@ -15,6 +17,7 @@ struct Arguments {
     var size = 128
     var output = "quickstart.png"
     var images = "Examples"
+    var instant = false
 
     init(_ words: [String]) throws {
         var rest = words[...]
@@ -26,7 +29,8 @@ struct Arguments {
             case "--size": size = Int(try Self.number(value, flag))
             case "--output": output = value
             case "--images": images = value
-            default: throw UsageError("unknown option \(flag); use --seconds, --stop-after, --size, --output or --images")
+            case "--instant": instant = value == "1"
+            default: throw UsageError("unknown option \(flag); use --seconds, --stop-after, --size, --output, --images or --instant")
             }
         }
     }
@@ -48,7 +52,10 @@ do {
     let arguments = try Arguments(Array(CommandLine.arguments.dropFirst()))
     let content = arguments.images + "/chelsea.png"
     let style = arguments.images + "/the_scream.jpg"
-    if let limit = arguments.stopAfter {
+    if arguments.instant {
+        let result = try await instantTransfer(content: content, style: style, output: arguments.output)
+        print("instant picture in \(String(format: "%.2f", result.seconds)) s: saved \(arguments.output)")
+    } else if let limit = arguments.stopAfter {
         let weights = try VGG19Weights.load(contentsOf: try WeightsLocator.resolve(explicit: nil))
         var options = TransferOptions()
         options.size = arguments.size
