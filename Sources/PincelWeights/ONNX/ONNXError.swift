@@ -22,7 +22,7 @@ public enum ONNXError: Error, CustomStringConvertible, Equatable, Sendable {
     private var rawDescription: String {
         switch self {
         case .unreadable(let path, let reason):
-            return "cannot read the instant model \(path): \(reason); run `make weights` or give the models' folder"
+            return "cannot read the instant model \(path): \(reason); run `make weights` (or set PINCEL_INSTANT_MODELS to their folder)"
         case .truncated(let detail):
             return "instant model file is truncated (\(detail)); run `make weights` to fetch it again"
         case .malformed(let detail):
