@@ -60,20 +60,95 @@ def plan_segments(frames, cuts, segment_frames, overlap):
 
 
 @ray.remote
-def stylise_segment(clip, clip_ext, style, style_ext, segment, threads, pincel, extra):
-    """One segment on a worker: ``pincel video --frames A:B``; returns the encoded segment."""
+def stylise_segment(clip, clip_ext, style, style_ext, segment, threads, pincel, extra, keyframe=None):
+    """One segment on a worker: ``pincel video --frames A:B`` (its first frame started from
+    ``keyframe``, PNG bytes, when given); returns the encoded segment."""
     binary = find_pincel(pincel)
     with tempfile.TemporaryDirectory(prefix="pincel-ray-video-") as tmp:
+        clip_path, style_path = os.path.join(tmp, "clip" + clip_ext), os.path.join(tmp, "style" + style_ext)
+        key_path = os.path.join(tmp, "keyframe.png")
+        for path, data in ((clip_path, clip), (style_path, style), (key_path, keyframe)):
+            if data is not None:
+                with open(path, "wb") as f:
+                    f.write(data)
+        output = os.path.join(tmp, "segment.mkv")
+        # From its keyframe the first frame is warm-started, as every later frame of a single run
+        # is: it gets the later frames' evaluations.
+        init = ["--init", key_path, "--first-iterations", str(later_iterations(extra))] if keyframe is not None else []
+        run_checked([binary, "video", "--input", clip_path, "--style", style_path, "--output", output,
+                     "--frames", f"{segment[0]}:{segment[1]}", "--threads", str(threads),
+                     "--work-dir", os.path.join(tmp, "work"), "--quiet", *extra, *init], f"segment {segment[0]}:{segment[1]}")
+        with open(output, "rb") as f:
+            return f.read()
+
+
+def later_iterations(extra):
+    """The ``--iterations`` of ``pincel video`` in ``extra`` (the last one given), else its default, 100."""
+    value = "100"
+    for k, word in enumerate(extra):
+        if word == "--iterations" and k + 1 < len(extra):
+            value = extra[k + 1]
+        elif word.startswith("--iterations="):
+            value = word.split("=", 1)[1]
+    return value
+
+
+def shot_of(segments, segment):
+    """The first frame of the shot ``segment`` belongs to (segments of one shot overlap)."""
+    start = segment[0]
+    for a, b in sorted(segments, reverse=True):
+        if a < start < b:
+            start = a
+    return start
+
+
+@ray.remote
+def stylise_keyframes(clip, clip_ext, style, style_ext, starts, threads, pincel, extra):
+    """The first frames of a shot's segments (``starts``) as one short video on a worker:
+    ``pincel video`` on a folder of just those frames, each warm-started from the one before
+    (warped along the flow) as in a single run; returns the encoded keyframes."""
+    binary = find_pincel(pincel)
+    with tempfile.TemporaryDirectory(prefix="pincel-ray-keys-") as tmp:
         clip_path, style_path = os.path.join(tmp, "clip" + clip_ext), os.path.join(tmp, "style" + style_ext)
         for path, data in ((clip_path, clip), (style_path, style)):
             with open(path, "wb") as f:
                 f.write(data)
-        output = os.path.join(tmp, "segment.mkv")
-        run_checked([binary, "video", "--input", clip_path, "--style", style_path, "--output", output,
-                     "--frames", f"{segment[0]}:{segment[1]}", "--threads", str(threads),
-                     "--work-dir", os.path.join(tmp, "work"), "--quiet", *extra], f"segment {segment[0]}:{segment[1]}")
+        frames = os.path.join(tmp, "frames")
+        os.mkdir(frames)
+        pick = "+".join(f"eq(n,{a})" for a in starts)
+        run_checked(["ffmpeg", "-nostdin", "-v", "error", "-i", clip_path, "-map", "0:v:0", "-vf", f"select='{pick}'",
+                     "-fps_mode", "passthrough", "-start_number", "0", os.path.join(frames, "%06d.png")], "keyframes")
+        output = os.path.join(tmp, "keyframes.mkv")
+        run_checked([binary, "video", "--input", frames, "--style", style_path, "--output", output, "--frame-rate", "1",
+                     "--threads", str(threads), "--work-dir", os.path.join(tmp, "work"), "--quiet", *extra], "keyframes")
         with open(output, "rb") as f:
             return f.read()
+
+
+def shot_keyframes(segments, submit_keys, workdir):
+    """For every shot cut into several segments, the first frames of its segments stylised in
+    one chain (a task per shot), as PNG bytes in the object store by frame. Every segment starts
+    its first frame from its keyframe, so neighbouring segments paint the same texture where
+    they overlap and the cross-fade joins two similar images, not two independent
+    stylisations (which differ as much as two random starts do)."""
+    shots = {}
+    for segment in segments:
+        shots.setdefault(shot_of(segments, segment), []).append(segment[0])
+    chains = {a: sorted(starts) for a, starts in shots.items() if len(starts) > 1}
+    encoded = ray.get([submit_keys(starts) for starts in chains.values()])
+    keyframes = {}
+    for (shot, starts), data in zip(chains.items(), encoded):
+        path = os.path.join(workdir, f"keys-{shot}.mkv")
+        with open(path, "wb") as f:
+            f.write(data)
+        folder = os.path.join(workdir, f"keys-{shot}")
+        os.mkdir(folder)
+        run_checked(["ffmpeg", "-nostdin", "-v", "error", "-i", path, "-fps_mode", "passthrough", "-start_number", "0",
+                     os.path.join(folder, "%06d.png")], "keyframes")
+        for k, start in enumerate(starts):
+            with open(os.path.join(folder, f"{k:06d}.png"), "rb") as f:
+                keyframes[start] = ray.put(f.read())
+    return keyframes
 
 
 def decode(data, width, height, workdir, name):
@@ -81,7 +156,8 @@ def decode(data, width, height, workdir, name):
     path = os.path.join(workdir, name)
     with open(path, "wb") as f:
         f.write(data)
-    raw = run_checked(["ffmpeg", "-nostdin", "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], "decoding")
+    raw = run_checked(["ffmpeg", "-nostdin", "-v", "error", "-i", path, "-map", "0:v:0", "-fps_mode", "passthrough",
+                       "-f", "rawvideo", "-pix_fmt", "rgb24", "-"], "decoding")
     return np.frombuffer(raw, dtype=np.uint8).reshape(-1, height, width, 3)
 
 
@@ -146,10 +222,16 @@ def run(address, input, style, output, pincel=None, num_cpus=1, max_retries=3, s
     with open(style, "rb") as f:
         painting = ray.put(f.read())
     task = stylise_segment.options(num_cpus=num_cpus, max_retries=max_retries, retry_exceptions=[PincelCrashed])
-    refs = [task.remote(clip, os.path.splitext(input)[1], painting, os.path.splitext(style)[1], s, num_cpus,
-                        pincel, list(extra)) for s in segments]
-    encoded = ray.get(refs)
+
+    def submit(segment, keyframe=None):
+        return task.remote(clip, os.path.splitext(input)[1], painting, os.path.splitext(style)[1], segment, num_cpus,
+                           pincel, list(extra), keyframe)
+
     with tempfile.TemporaryDirectory(prefix="pincel-ray-join-") as tmp:
+        keys = stylise_keyframes.options(num_cpus=num_cpus, max_retries=max_retries, retry_exceptions=[PincelCrashed])
+        keyframes = shot_keyframes(segments, lambda starts: keys.remote(
+            clip, os.path.splitext(input)[1], painting, os.path.splitext(style)[1], starts, num_cpus, pincel, list(extra)), tmp)
+        encoded = ray.get([submit(s, keyframes.get(s[0])) for s in segments])
         first = os.path.join(tmp, "first.mkv")
         with open(first, "wb") as f:
             f.write(encoded[0])
