@@ -7,7 +7,7 @@ import Testing
 /// its plan (`--plan`, no weights either): fingerprints and seeds.
 @Suite struct CLIBatchUsageTests {
     func expectUsageError(_ arguments: [String], in dir: URL, mentioning text: String) throws {
-        let r = try runPincel(["batch"] + arguments, in: dir)
+        let r = try runPincel(["batch"] + arguments, in: dir, timeout: 120)
         #expect(r.status == 64 && !r.looksLikeCrash, "\(arguments): \(r.summary)")
         #expect(r.errorLines.count == 1 && r.errorLines.first?.contains(text) == true, "\(arguments): \(r.stderr)")
     }
@@ -50,7 +50,7 @@ import Testing
                               + "\(CLIPaths.astronaut),\(CLIPaths.starryNight),a.png,64,,\n"
                               + "renamed.png,\(CLIPaths.starryNight),b.png,64,,\n"
                               + "renamed.png,\(CLIPaths.starryNight),c.png,65,,\n"
-                              + "renamed.png,\(CLIPaths.starryNight),d.png,64,7,\n")
+                              + "renamed.png,\(CLIPaths.starryNight),d.png,64,7,2\n")
             // `threads` is the batch's: refused as a column.
             try expectUsageError(["--manifest", "m.csv", "--output-dir", "o"], in: dir, mentioning: "threads")
             try writeManifest(dir, "content,style,output,size,seed\n"
@@ -59,7 +59,7 @@ import Testing
                               + "renamed.png,\(CLIPaths.starryNight),c.png,65,\n"
                               + "renamed.png,\(CLIPaths.starryNight),d.png,64,7\n")
             func plan(_ extra: [String]) throws -> [[String: Any]] {
-                let r = try runPincel(["batch", "--manifest", "m.csv", "--output-dir", "o", "--plan"] + extra, in: dir)
+                let r = try runPincel(["batch", "--manifest", "m.csv", "--output-dir", "o", "--plan"] + extra, in: dir, timeout: 120)
                 #expect(r.status == 0, "\(r.summary)")
                 return r.stdout.split(separator: "\n").compactMap {
                     try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
