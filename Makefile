@@ -16,7 +16,7 @@ DOCS_OUT     ?= .build/docs
 
 export PINCEL_HOME
 
-.PHONY: all deps weights build test test-fast test-browser studio-screenshots studio studio-load fuzz demo bench example example-build docs clean
+.PHONY: all deps weights build test test-fast test-browser test-ray bench-ray studio-screenshots studio studio-load fuzz demo bench example example-build docs clean
 
 all: build
 
@@ -36,6 +36,7 @@ test: deps weights
 	SWIFT=$(SWIFT) CONFIG=$(CONFIG) bash scripts/test.sh all
 	$(MAKE) example-build
 	$(MAKE) test-browser
+	$(MAKE) test-ray
 	FUZZ_SECONDS=$(TEST_FUZZ_SECONDS) bash scripts/fuzz.sh
 
 test-fast: deps
@@ -51,6 +52,25 @@ test-browser: deps weights
 	PINCEL_WEIGHTS=$(WEIGHTS) .venv-browser/bin/python Tests/Browser/studio_test.py \
 	    --binary $$($(SWIFT) build $(SWIFTFLAGS) -Xswiftc -enable-testing --show-bin-path)/pincel \
 	    --screenshots $(STUDIO_SHOTS)
+
+# pincel-ray (clients/ray) on a local two-node Ray cluster (Tests/Ray/test_ray.py): Ray 2.60 and
+# the client in .venv-ray (scripts/install-ray-deps.sh), the binary built as scripts/test.sh builds
+# it. Runs in network, mount and process namespaces of its own: loopback only, and every Ray
+# process ends with the namespace (no `ray stop`, no broad kill). Not root: a user namespace too.
+RAY_UNSHARE = unshare $(if $(filter 0,$(shell id -u)),,--user --map-root-user) --net --pid --fork --mount-proc
+test-ray: deps weights
+	@bash scripts/install-ray-deps.sh
+	$(SWIFT) build $(SWIFTFLAGS) -Xswiftc -enable-testing --product pincel
+	PINCEL_WEIGHTS=$(WEIGHTS) $(RAY_UNSHARE) .venv-ray/bin/python Tests/Ray/test_ray.py \
+	    --binary $$($(SWIFT) build $(SWIFTFLAGS) -Xswiftc -enable-testing --show-bin-path)/pincel
+
+# Items per minute of pincel, pincel batch and pincel-ray batch with 1 and 2 single-thread
+# workers (Tests/Ray/bench_ray.py; BENCHMARKS.md, "Batch and Ray"). A benchmark, not a test.
+bench-ray: deps weights
+	@bash scripts/install-ray-deps.sh
+	$(SWIFT) build $(SWIFTFLAGS) -Xswiftc -enable-testing --product pincel
+	PINCEL_WEIGHTS=$(WEIGHTS) $(RAY_UNSHARE) .venv-ray/bin/python Tests/Ray/bench_ray.py \
+	    --binary $$($(SWIFT) build $(SWIFTFLAGS) -Xswiftc -enable-testing --show-bin-path)/pincel
 
 studio-screenshots:
 	$(MAKE) test-browser STUDIO_SHOTS=docs/images

@@ -10,8 +10,8 @@ struct PincelCommand: AsyncParsableCommand {
         usage: RootHelp.usage + "\npincel <subcommand> [options]",
         discussion: exitCodes,
         version: PincelInfo.version,
-        subcommands: [TransferCommand.self, BenchCommand.self, ReconstructCommand.self, SheetCommand.self, EvaluateCommand.self,
-                      VideoCommand.self, StudioCommand.self],
+        subcommands: [TransferCommand.self, BatchCommand.self, BenchCommand.self, ReconstructCommand.self, SheetCommand.self, EvaluateCommand.self,
+                      VideoCommand.self, WarpingErrorCommand.self, StudioCommand.self],
         defaultSubcommand: TransferCommand.self
     )
 

@@ -22,8 +22,10 @@ package enum TransferEngine {
     ///   - progress: called after every evaluation with the state and a function that gives
     ///     the current image as RGB at the current scale; return `false` to stop (the
     ///     current image is kept).
+    ///   - reusable: a network kept between runs (``ReusableNetwork``); `nil` makes one for this run.
     package static func run(content: Tensor, styles: [Tensor], weights: VGG19Weights, options: TransferOptions,
                     initialImage: Tensor? = nil, spatial: LoadedSpatial? = nil, pixelTerm: (any PixelTerm)? = nil,
+                    reusing reusable: ReusableNetwork? = nil,
                     progress: (TransferProgress, @escaping @Sendable () -> Tensor) -> Bool = { _, _ in true }) throws -> TransferResult {
         guard content.shape.count == 3, content.shape[0] == 3 else {
             throw VGGError.badShape(expected: [3, -1, -1], got: content.shape, what: "content image")
@@ -33,7 +35,8 @@ package enum TransferEngine {
         let size = max(height, width)
         let plan = try ScalePlan(size: size, iterations: options.iterations, scales: options.scales,
                                  scaleIterations: options.scaleIterations)
-        let network = try ComputeBackends.makeNetwork(weights: weights, options: options)
+        let network = try reusable?.network(weights: weights, options: options)
+            ?? ComputeBackends.makeNetwork(weights: weights, options: options)
         let clock = DispatchTime.now().uptimeNanoseconds
         var x: [Float] = []
         var done = 0

@@ -55,6 +55,16 @@ public struct StyleTransfer: Sendable {
         try await BlockingWork.run(name: "pincel-transfer") { stop in try self.runBlocking(stop: stop, onEvent: onEvent) }
     }
 
+    /// Runs the transfer on `network`'s kept network (made at the first run that needs it), so
+    /// that transfers run one after another share the weights' layouts and the plans of
+    /// their image sizes. Otherwise as ``run(onEvent:)``.
+    package func run(reusing network: ReusableNetwork,
+                     onEvent: @escaping @Sendable (TransferEvent) -> Void = { _ in }) async throws -> TransferResult {
+        try await BlockingWork.run(name: "pincel-transfer") { stop in
+            try self.runBlocking(stop: stop, reusing: network, onEvent: onEvent)
+        }
+    }
+
     /// The run as an asynchronous sequence: every ``TransferEvent``, then ``TransferOutcome/finished(_:)``
     /// with the result. Iterating starts the run; ending the iteration (or cancelling its task)
     /// cancels it. A consumer that falls behind gets the newest events (at most 64 wait).
@@ -74,7 +84,8 @@ public struct StyleTransfer: Sendable {
     }
 
     /// The pipeline on the calling thread: load, size, run, until done or `stop` is raised.
-    func runBlocking(stop: StopSignal, onEvent: (TransferEvent) -> Void) throws -> TransferResult {
+    func runBlocking(stop: StopSignal, reusing network: ReusableNetwork? = nil,
+                     onEvent: (TransferEvent) -> Void) throws -> TransferResult {
         var options = request.options
         let seed = options.seed ?? SeededRandom.drawSeed()
         options.seed = seed
@@ -89,7 +100,7 @@ public struct StyleTransfer: Sendable {
         let preview = TransferPreview()
         return try TransferEngine.run(content: images.content, styles: images.styles, weights: weights,
                                       options: options, initialImage: images.initial,
-                                      spatial: images.spatial) { progress, image in
+                                      spatial: images.spatial, reusing: network) { progress, image in
             preview.update(image)
             onEvent(.progress(TransferProgressEvent(progress: progress, preview: preview)))
             return !stop.isRaised
