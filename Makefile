@@ -6,6 +6,11 @@ PINCEL_HOME  ?= $(HOME)/.cache/pincel
 WEIGHTS      := $(PINCEL_HOME)/vgg19_weights_tf_dim_ordering_tf_kernels_notop_q.bin
 BIN           = $(shell $(SWIFT) build $(SWIFTFLAGS) --show-bin-path)/pincel
 DEMO_OUT     ?= out/demo.png
+DEMO_INSTANT ?= out/demo-instant.png
+# The refined demo picture: L-BFGS iterations from the instant picture (BENCHMARKS.md, "Instant pictures").
+DEMO_ITERATIONS ?= 80
+# `make bench-instant`: threads for both Pincel and onnxruntime (the throw-away venv .venv-ort holds onnxruntime).
+BENCH_THREADS ?= 2
 # The example package (Examples/QuickStart): a separate package that uses Pincel by path.
 EXAMPLE_DIR  := Examples/QuickStart
 EXAMPLE_BIN   = $(shell $(SWIFT) build $(SWIFTFLAGS) --package-path $(EXAMPLE_DIR) --show-bin-path)/QuickStart
@@ -16,7 +21,7 @@ DOCS_OUT     ?= .build/docs
 
 export PINCEL_HOME
 
-.PHONY: all deps weights build test test-fast test-browser test-ray bench-ray studio-screenshots studio studio-load fuzz demo bench example example-build docs clean
+.PHONY: all deps weights build test test-fast test-browser test-ray bench-ray studio-screenshots studio studio-load fuzz demo bench bench-instant example example-build docs clean
 
 all: build
 
@@ -94,14 +99,27 @@ TEST_FUZZ_SECONDS ?= 30
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz.sh
 
+# The instant network's picture first (about a second), then the optimisation started from it.
 demo: build weights
-	@mkdir -p $(dir $(DEMO_OUT))
+	@mkdir -p $(dir $(DEMO_OUT)) $(dir $(DEMO_INSTANT))
 	$(BIN) --content Examples/astronaut.png --style Examples/starry_night.jpg \
-	    --output $(DEMO_OUT) --size 512 --seed 1 --tolerance 0
-	@echo "demo result: $(DEMO_OUT)"
+	    --output $(DEMO_INSTANT) --size 512 --instant
+	@echo "instant picture: $(DEMO_INSTANT)"
+	$(BIN) --content Examples/astronaut.png --style Examples/starry_night.jpg \
+	    --output $(DEMO_OUT) --size 512 --seed 1 --init instant --iterations $(DEMO_ITERATIONS) --tolerance 0
+	@echo "instant picture: $(DEMO_INSTANT)"
+	@echo "refined picture: $(DEMO_OUT)"
 
 bench: build weights
 	$(BIN) bench
+
+# The instant network against onnxruntime on the same input, same thread count, same run.
+bench-instant: build weights .venv-ort/bin/python
+	$(BIN) bench --instant --threads $(BENCH_THREADS) --peer .venv-ort/bin/python
+
+.venv-ort/bin/python:
+	python3 -m venv .venv-ort
+	.venv-ort/bin/pip install --quiet onnxruntime numpy pillow
 
 # The documentation's code: builds the example package and checks that every swift block of
 # the DocC articles appears in it word for word.

@@ -242,8 +242,60 @@ def build_probes(work, weights):
     if weights and os.path.isfile(weights):
         data = open(weights, "rb").read()
         add("weights: truncated real file", run + ["--output", "o.png", "--weights", wfile("trunc.bin", data[: len(data) // 2])], 1, timeout=30)
+    instant_probes(work, add)
     video_probes(work, add)
     return P
+
+
+def instant_probes(work, add):
+    """pincel --instant: its flags, missing and hostile model files, the usual output checks."""
+    fast = ["--content", "content.png", "--style", "style.jpg", "--size", "48", "--instant"]
+    add("instant: 48 px picture", fast + ["--output", "i.png"], 0, timeout=60, must_exist=["i.png"])
+    add("instant: --instant-strength 2", fast + ["--output", "o.png", "--instant-strength", "2"], 64, timeout=20,
+        must_not_exist=["o.png"])
+    add("instant: --instant-strength nan", fast + ["--output", "o.png", "--instant-strength", "nan"], 64, timeout=20)
+    add("instant: strength without --instant", ["--content", "content.png", "--style", "style.jpg", "--output", "o.png",
+                                               "--instant-strength", "0.5"], 64, timeout=20)
+    add("instant: --iterations", fast + ["--output", "o.png", "--iterations", "10"], 64, timeout=20)
+    add("instant: --style-mask", fast + ["--output", "o.png", "--style-mask", "content.png"], 64, timeout=20)
+    add("instant: output = content", fast + ["--output", "content.png"], 64, timeout=20)
+    add("instant: content 2^31-pixel header", ["--content", "huge_header.png", "--style", "style.jpg", "--output", "o.png",
+                                              "--instant"], (1, 64), timeout=30, must_not_exist=["o.png"])
+    add("instant: --size 16384", fast[:-3] + ["--size", "16384", "--max-pixels", "300000000", "--instant", "--output", "o.png"],
+        (1, 64), timeout=60, must_not_exist=["o.png"])
+    home = os.path.join(work, "empty-home")
+    os.mkdir(home)
+    add("instant: no models (PINCEL_HOME empty)", fast + ["--output", "o.png"], 1, timeout=20, must_not_exist=["o.png"],
+        env={"PINCEL_HOME": home, "PINCEL_INSTANT_MODELS": ""})
+    models = os.path.join(work, "models")
+    os.mkdir(models)
+    real = os.path.join(os.environ.get("PINCEL_HOME") or os.path.expanduser("~/.cache/pincel"), "arbitrary_predict.onnx")
+    def model_folder(name, predictor):
+        folder = os.path.join(models, name)
+        os.mkdir(folder)
+        if callable(predictor):
+            predictor(os.path.join(folder, "arbitrary_predict.onnx"))
+        else:
+            with open(os.path.join(folder, "arbitrary_predict.onnx"), "wb") as f:
+                f.write(predictor)
+        if os.path.isfile(real):
+            shutil.copy(real.replace("predict", "transform"), os.path.join(folder, "arbitrary_transform.onnx"))
+        else:
+            open(os.path.join(folder, "arbitrary_transform.onnx"), "wb").close()
+        return ["--instant-models", folder]
+    def sparse(path):
+        with open(path, "wb") as f:
+            f.truncate(300 << 20)
+    cases = [("empty model", b""), ("model of text", b"hello, this is not protobuf\n" * 20),
+             ("model claiming more than it holds", b"\x3a\x80\x80\x04" * 10000),
+             ("model 300 MB sparse", sparse), ("model FIFO", lambda p: os.mkfifo(p)),
+             ("model symlink to /dev/zero", lambda p: os.symlink("/dev/zero", p))]
+    if os.path.isfile(real):
+        data = open(real, "rb").read()
+        cases.append(("model truncated real file", data[: len(data) // 2]))
+    for i, (name, predictor) in enumerate(cases):
+        add(f"instant: {name}", fast + ["--output", "o.png"] + model_folder(f"m{i}", predictor), 1, timeout=30,
+            must_not_exist=["o.png"])
 
 
 def video_probes(work, add):

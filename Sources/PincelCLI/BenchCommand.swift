@@ -17,8 +17,8 @@ struct BenchCommand: AsyncParsableCommand {
         ComputePrecision.allCases.map { "\(a.rawValue)-\($0.rawValue)" }
     }.joined(separator: ", ")
 
-    @Option(help: "Comma-separated image sizes (longer side = shorter side).")
-    var sizes: String = "256,512"
+    @Option(help: "Comma-separated image sizes (longer side = shorter side; default 256,512, with --instant 256,512,1024).")
+    var sizes: String?
 
     @Option(help: "Timed passes per configuration (after one warm-up).")
     var repetitions: Int = 5
@@ -38,7 +38,15 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Instead: time N transfer iterations plain and with two style masks (halves), per size, and print the ratio.")
     var spatial: Int?
 
+    @Flag(help: "Instead: time the instant network (ms per picture at each size, style vector once) and its style predictor.")
+    var instant = false
+
+    @Option(help: "With --instant: also time onnxruntime on the same 384x384 input, with this Python (which has onnxruntime and numpy) running scripts/instant_peer.py.")
+    var peer: String?
+
     func validate() throws {
+        if peer != nil, !instant { throw ValidationError.oneLine("--peer needs --instant") }
+        if instant, spatial != nil { throw ValidationError.oneLine("--instant and --spatial are two different benchmarks; give one") }
         _ = try parsedModes()
         try bounded(repetitions, OptionBounds.repetitions, flag: "--repetitions")
         try bounded(threads, OptionBounds.threads, flag: "--threads")
@@ -57,7 +65,7 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func parsedSizes() throws -> [Int] {
-        try parsedList(sizes, flag: "--sizes", expected: "sizes in pixels") { Int($0) }
+        try parsedList(sizes ?? (instant ? "256,512,1024" : "256,512"), flag: "--sizes", expected: "sizes in pixels") { Int($0) }
     }
 
     /// Writes a line to stdout at once (print is buffered when stdout is a file); never fails.
@@ -65,6 +73,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         if let spatial { return try await runSpatial(iterations: spatial) }
+        if instant { return try runInstant() }
         for size in try parsedSizes() {
             for (algorithm, precision) in try parsedModes() {
                 let options = NetworkOptions(algorithm: algorithm, precision: precision, threads: threads,

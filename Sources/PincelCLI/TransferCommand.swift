@@ -29,14 +29,19 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: RecomputeChoice.help) var recompute: RecomputeChoice = .auto
     @Option(help: ArgumentHelp(ProgressReporter.printEveryHelp)) var printEvery: Int?
     @Flag(help: ArgumentHelp(ProgressReporter.quietHelp)) var quiet = false
+    @Flag(help: ArgumentHelp(InstantFlags.instantHelp)) var instant = false
+    @Option(help: ArgumentHelp(InstantFlags.strengthHelp)) var instantStrength: Float?
+    @Option(help: ArgumentHelp(InstantFlags.modelsHelp)) var instantModels: String?
 
     mutating func validate() throws {
         guard !settings.style.isEmpty else { throw ValidationError.oneLine("give at least one --style image") }
         try bounded(quality, OptionBounds.quality, flag: "--quality")
         try OutputPreflight.checkFormat(output, depth: outputDepth, quality: quality)
+        try checkInstantFlags()
     }
 
     func run() async throws {
+        if instant { return try await runInstant() }
         let seed = settings.seed ?? SeededRandom.drawSeed()
         let request = try makeRequest(seed: seed)
         try checkFiles(iterations: request.options.iterations)
