@@ -32,8 +32,14 @@ struct VideoCommand: AsyncParsableCommand {
     @Option(help: "Work folder for frames, flows and finished frames (default: the output's path + .pincel-work): new, empty or one pincel video made.")
     var workDir: String?
     @Flag(help: "Keep the work folder after the video is written.") var keepWork = false
-    @Flag(help: "Stylise every frame independently (no warm start; with --temporal-weight 0, the flickering baseline).")
+    @Flag(help: "Stylise every frame independently (no warm start; with --temporal-weight 0, the flickering baseline; with --instant, no blend).")
     var independentFrames = false
+    @Flag(help: "Every frame through the instant network (many frames a second; no VGG19 weights), blended with the previous output along the optical flow where it is reliable.")
+    var instant = false
+    @Option(help: "With --instant: how far from the first frame's own style towards the painting's, 0 to 1.")
+    var instantStrength: Float?
+    @Option(help: "With --instant: weight of the previous output, warped, where the flow is reliable, 0 to 0.95 (default \(InstantVideoTransfer.defaultTemporalBlend); 0: every frame on its own).")
+    var instantBlend: Float?
     @Option(help: ArgumentHelp(ProgressReporter.printEveryHelp)) var printEvery: Int?
     @Flag(help: ArgumentHelp(ProgressReporter.quietHelp)) var quiet = false
 
@@ -43,6 +49,7 @@ struct VideoCommand: AsyncParsableCommand {
         try bounded(firstIterations, OptionBounds.iterations, flag: "--first-iterations")
         try bounded(iterations, OptionBounds.iterations, flag: "--iterations")
         _ = try Self.parseFrames(frames)
+        try validateInstant()
         let ext = (output as NSString).pathExtension.lowercased()
         guard VideoTransfer.outputExtensions.contains(ext) else {
             throw ValidationError.oneLine("--output must end in ." + VideoTransfer.outputExtensions.joined(separator: ", .") + ", got '\(output)'")
@@ -70,16 +77,16 @@ struct VideoCommand: AsyncParsableCommand {
     func run() async throws {
         let request = try makeRequest(seed: frame.seed ?? SeededRandom.drawSeed())
         try preflight(request)
-        let transfer: VideoTransfer
+        let runner: VideoRunner
         do {
-            transfer = try validatingSettings { try VideoTransfer(request, weights: try CommandLineWeights.load(frame.weights)) }
+            runner = try instant ? instantRunner(request) : gatysRunner(request)
         } catch let error as VideoError {
             throw ValidationError.oneLine(error.commandLineText)
         }
-        let console = VideoConsole(quiet: quiet, printEvery: printEvery)
+        let console = VideoConsole(quiet: quiet, printEvery: printEvery, instant: instant)
         let result: VideoResult
         do {
-            result = try await InterruptFlag.cancellingOnInterrupt { try await transfer.run(onEvent: console.handle) }
+            result = try await InterruptFlag.cancellingOnInterrupt { try await runner(console.handle) }
         } catch let error as VideoError {
             throw VideoCommandError(error.commandLineText)
         } catch is CancellationError {
@@ -96,8 +103,15 @@ struct VideoCommand: AsyncParsableCommand {
         if let error = result.warpingError {
             console.note(String(format: "temporal consistency: mean warping error %.2f (squared 0-255 units, reliable pixels)", error))
         }
-        console.note(String(format: "%.1f s, %d frames", result.seconds, result.frames))
+        console.note(String(format: "%.1f s, %d frames", result.seconds, result.frames)
+                     + (instant && !result.reports.isEmpty ? String(format: " (%.1f frames/s)", Double(result.reports.count) / result.seconds) : ""))
         print(output)
+    }
+
+    /// The Gatys transfer of the request (the weights loaded), as a runner.
+    func gatysRunner(_ request: VideoRequest) throws -> VideoRunner {
+        let transfer = try validatingSettings { try VideoTransfer(request, weights: try CommandLineWeights.load(frame.weights)) }
+        return { try await transfer.run(onEvent: $0) }
     }
 
     /// The request the flags give, its settings validated (exit 64 names the flag).
@@ -118,7 +132,14 @@ struct VideoCommand: AsyncParsableCommand {
         var request = VideoRequest(input: input, styles: frame.style.map { .file($0) }, output: output,
                                    workFolder: workDir, options: options)
         request.spatial = try spatial.spatialControl(style: frame.style)
-        do { try validatingSettings { try options.validate(styleCount: request.styles.count) } } catch let error as VideoError {
+        do {
+            try validatingSettings { try options.validate(styleCount: request.styles.count) }
+            if instant {
+                try validatingSettings {
+                    try InstantVideoTransfer.validate(request, strength: instantStrength ?? 1, temporalBlend: temporalBlend)
+                }
+            }
+        } catch let error as VideoError {
             throw ValidationError.oneLine(error.commandLineText)
         }
         return request
@@ -145,7 +166,8 @@ struct VideoCommand: AsyncParsableCommand {
         try InputPreflight.check(spatial.spatialFiles)
         try spatial.checkMaskImages(maxPixels: options.transfer.maxPixels)
         // Memory: one frame's transfer at a time; a square frame is the worst case for --size.
-        if let styleFiles = try? frame.style.map({ try ImageIO.imageInfo($0) }) {
+        // (The instant network's frames need a small part of that.)
+        if !instant, let styleFiles = try? frame.style.map({ try ImageIO.imageInfo($0) }) {
             try MemoryCheck.require(size: frame.size, sizes: OptionBounds.size) { side in
                 var o = options.transfer
                 o.size = side
@@ -168,10 +190,13 @@ final class VideoConsole: @unchecked Sendable {
     private let lock = NSLock()
     private var reporter: ProgressReporter
     private let quiet: Bool
+    /// Frames of the instant network: no iterations and no objective to show.
+    private let instant: Bool
 
-    init(quiet: Bool, printEvery: Int?) {
+    init(quiet: Bool, printEvery: Int?, instant: Bool = false) {
         reporter = ProgressReporter(quiet: quiet, printEvery: printEvery)
         self.quiet = quiet
+        self.instant = instant
     }
 
     func note(_ text: String) { reporter.note(text) }
@@ -188,6 +213,9 @@ final class VideoConsole: @unchecked Sendable {
             case .progress(let p):
                 reporter.label = "frame \(p.frame + 1)/\(p.frames)" + (p.remaining.map { " (video ETA \(ClockText.format($0)))" } ?? "") + " "
                 reporter.report(p.transfer)
+            case .frameFinished(let f) where !f.resumed && instant:
+                reporter.note(String(format: "frame %d/%d: %.2f s, reliable %.0f%%%@", f.frame + 1, f.frames, f.seconds,
+                                     100 * f.reliable, f.remaining.map { ", video ETA " + ClockText.format($0) } ?? ""))
             case .frameFinished(let f) where !f.resumed:
                 reporter.finish()
                 reporter.note(String(format: "frame %d/%d: %.1f s, %d iterations, objective %.6g + temporal %.4g, reliable %.0f%%%@",

@@ -10,6 +10,7 @@ extension VideoSetting {
         case .frames: "--frames"
         case .frameRate: "--frame-rate"
         case .output: "--output"
+        case .instantBlend: "--instant-blend"
         }
     }
 }

@@ -14,6 +14,8 @@ public enum VideoSetting: String, Sendable, CaseIterable {
     case frameRate
     /// ``VideoRequest/output``.
     case output
+    /// ``InstantVideoTransfer/temporalBlend``.
+    case instantBlend
 
     /// Human words for the setting: "temporal weight", "frame range".
     public var words: String {
@@ -24,6 +26,7 @@ public enum VideoSetting: String, Sendable, CaseIterable {
         case .frames: "frame range"
         case .frameRate: "frame rate"
         case .output: "output"
+        case .instantBlend: "instant temporal blend"
         }
     }
 }

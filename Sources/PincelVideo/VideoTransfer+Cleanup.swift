@@ -4,7 +4,7 @@ import PincelImaging
 import Foundation
 
 /// What a video transfer leaves in its work folder.
-extension VideoTransfer {
+extension VideoPipeline {
     /// After the video is written: Pincel's files are removed (and the folder when Pincel
     /// created it and nothing else is left), unless ``VideoOptions/keepWorkFolder``.
     func cleanUpAfterSuccess(work: VideoWorkFolder) {

@@ -4,7 +4,7 @@ import PincelImaging
 import Foundation
 
 /// Decoding a video transfer's input into the work folder's `frames/`.
-extension VideoTransfer {
+extension VideoPipeline {
     /// Decodes the run's frames (once: a rerun finds them there). Returns the number of frames.
     ///
     /// - Throws: `CancellationError` when the run is stopped: Ctrl-C reaches ffmpeg too (same
@@ -24,7 +24,7 @@ extension VideoTransfer {
 
     /// Decodes the range into the work folder's `frames/` (once: a rerun finds it there).
     /// Returns the number of frames.
-    func decodeFrames(input: Input, path: String, range: Range<Int>, width: Int, height: Int, work: VideoWorkFolder) throws -> Int {
+    func decodeFrames(input: VideoTransfer.Input, path: String, range: Range<Int>, width: Int, height: Int, work: VideoWorkFolder) throws -> Int {
         let fm = FileManager.default
         if !fm.fileExists(atPath: work.framesFolder) {
             let partial = work.partialFramesFolder

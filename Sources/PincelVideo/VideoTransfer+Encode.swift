@@ -4,7 +4,7 @@ import PincelImaging
 import Foundation
 
 /// Encoding a video transfer's finished frames into the output.
-extension VideoTransfer {
+extension VideoPipeline {
     /// Encodes the finished frames with the input's frame rate (and its audio for the range),
     /// then cleans up the work folder (``cleanUpAfterSuccess(work:)``). A failure while the run
     /// is being stopped is the stop: the frames stay for a rerun.

@@ -5,7 +5,7 @@ import Foundation
 
 /// The optical flows of a video transfer: the flows between frames (kept in the work folder),
 /// the temporal terms they give a frame, and the warping error of the finished frames.
-extension VideoTransfer {
+extension VideoPipeline {
     /// The flows between frame `index` and frame `index − offset`, from the work folder, or computed and saved there.
     func flows(work: VideoWorkFolder, index: Int, offset: Int = 1, from photo: Tensor, to previous: Tensor,
                flow: DISFlow) throws -> (backward: FlowField, forward: FlowField) {
@@ -17,6 +17,39 @@ extension VideoTransfer {
         return (backward, forward)
     }
 
+    /// Mean warping error over the finished frames `1..<count` in the work folder.
+    func warpingError(work: VideoWorkFolder, count: Int, flow: DISFlow) throws -> Double? {
+        guard count >= 2 else { return nil }
+        var sum = 0.0
+        var previous = (photo: try ImageIO.load(work.frame(0)), styled: try ImageIO.load(work.styled(0)))
+        for i in 1..<count {
+            let current = (photo: try ImageIO.load(work.frame(i)), styled: try ImageIO.load(work.styled(i)))
+            let f = try flows(work: work, index: i, from: current.photo, to: previous.photo, flow: flow)
+            sum += Self.warpingError(previous: previous.styled, current: current.styled, backward: f.backward, forward: f.forward)
+            previous = current
+        }
+        return sum / Double(count - 1)
+    }
+
+    /// Ruder et al.'s temporal consistency measure between two consecutive results:
+    /// `Σ_p c_p Σ_ch (current − warp(previous))² / (C · Σ_p c_p)` on 0…255 values.
+    static func warpingError(previous: Tensor, current: Tensor, backward: FlowField, forward: FlowField) -> Double {
+        let c = Reliability.weights(backward: backward, forward: forward)
+        let warped = FlowWarp.warp(previous.data, channels: 3, flow: backward).image
+        let hw = c.count
+        var sum = 0.0, weight = 0.0
+        for ch in 0..<3 {
+            for p in 0..<hw where c[p] > 0 {
+                let d = Double(current.data[ch * hw + p] - warped[ch * hw + p])
+                sum += d * d
+                weight += 1
+            }
+        }
+        return weight > 0 ? sum / weight : 0
+    }
+}
+
+extension VideoTransfer {
     /// What the earlier frames give frame `i`: the previous result warped along the flow (the
     /// warm start, with ``VideoOptions/warmStart`` on), the temporal loss over the previous and
     /// the long-term frames (`nil` with ``VideoOptions/temporalWeight`` 0), and the share of
@@ -52,36 +85,5 @@ extension VideoTransfer {
         guard options.temporalWeight > 0 else { return (warmStart, nil, reliable) }
         let term = try TemporalLoss(weight: options.temporalWeight, channels: luminance ? 1 : 3, pixels: h * w, targets: targets)
         return (warmStart, term, reliable)
-    }
-
-    /// Mean warping error over the finished frames `1..<count` in the work folder.
-    func warpingError(work: VideoWorkFolder, count: Int, flow: DISFlow) throws -> Double? {
-        guard count >= 2 else { return nil }
-        var sum = 0.0
-        var previous = (photo: try ImageIO.load(work.frame(0)), styled: try ImageIO.load(work.styled(0)))
-        for i in 1..<count {
-            let current = (photo: try ImageIO.load(work.frame(i)), styled: try ImageIO.load(work.styled(i)))
-            let f = try flows(work: work, index: i, from: current.photo, to: previous.photo, flow: flow)
-            sum += Self.warpingError(previous: previous.styled, current: current.styled, backward: f.backward, forward: f.forward)
-            previous = current
-        }
-        return sum / Double(count - 1)
-    }
-
-    /// Ruder et al.'s temporal consistency measure between two consecutive results:
-    /// `Σ_p c_p Σ_ch (current − warp(previous))² / (C · Σ_p c_p)` on 0…255 values.
-    static func warpingError(previous: Tensor, current: Tensor, backward: FlowField, forward: FlowField) -> Double {
-        let c = Reliability.weights(backward: backward, forward: forward)
-        let warped = FlowWarp.warp(previous.data, channels: 3, flow: backward).image
-        let hw = c.count
-        var sum = 0.0, weight = 0.0
-        for ch in 0..<3 {
-            for p in 0..<hw where c[p] > 0 {
-                let d = Double(current.data[ch * hw + p] - warped[ch * hw + p])
-                sum += d * d
-                weight += 1
-            }
-        }
-        return weight > 0 ? sum / weight : 0
     }
 }

@@ -61,6 +61,9 @@ extension VideoTransfer {
         if let warmStart = temporal.warmStart {
             transfer.initial = .image(.pixels(warmStart))
             initialImage = warmStart
+        } else if transfer.initial == .instant {
+            initialImage = try InstantTransfer.picture(content: photo, styles: run.styles, blend: transfer.styleBlend,
+                                                       colors: transfer.colors, strength: 1, stylizer: InstantStylizer.shared()).0
         } else {
             initialImage = try LoadedImages.initialImage(transfer.initial, styles: run.styles, width: run.width, height: run.height,
                                                          maxPixels: transfer.maxPixels)

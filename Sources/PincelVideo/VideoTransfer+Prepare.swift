@@ -36,18 +36,18 @@ struct VideoRun {
     }
 }
 
-extension VideoTransfer {
+extension VideoPipeline {
     /// Checks everything that can be refused before any work (the work folder's use, the input,
     /// the frame range, the output), then loads the styles and the masks at the frames' size
     /// and opens the work folder.
     func prepareRun(stop: StopSignal) throws -> VideoRun {
         let started = DispatchTime.now().uptimeNanoseconds
         let options = request.options
-        let inputPath = Self.absolute(request.input)
-        let outputPath = Self.absolute(request.output)
-        let work = Self.workFolder(request)
+        let inputPath = VideoTransfer.absolute(request.input)
+        let outputPath = VideoTransfer.absolute(request.output)
+        let work = VideoTransfer.workFolder(request)
         try work.checkUse(input: inputPath, output: outputPath, shown: (request.input, request.output))
-        let input = try Self.probe(inputPath, shownAs: request.input, options: options)
+        let input = try VideoTransfer.probe(inputPath, shownAs: request.input, options: options)
         let requested = options.frames ?? 0..<input.frames
         let range = requested.clamped(to: 0..<input.frames)
         guard !range.isEmpty else {
@@ -60,9 +60,9 @@ extension VideoTransfer {
         guard access(outputFolder, W_OK) == 0 else {
             throw VideoError.invalidSetting(.output, "\(request.output) cannot be written: its folder is missing or not writable")
         }
-        let (w, h) = Self.frameSize(width: input.width, height: input.height, size: options.transfer.size)
-        let styleSide = LoadedImages.styleSide(size: max(w, h), styleScale: options.transfer.styleScale)
-        let styles = try request.styles.map { try $0.load(longerSide: styleSide, maxPixels: options.transfer.maxPixels, setting: .styles) }
+        let (w, h) = VideoTransfer.frameSize(width: input.width, height: input.height, size: options.transfer.size)
+        let side = styleSide(frameSide: max(w, h))
+        let styles = try request.styles.map { try $0.load(longerSide: side, maxPixels: options.transfer.maxPixels, setting: .styles) }
         // The masks, once, at the frames' size (only the shape of the content is read).
         let spatial = try LoadedSpatial(request.spatial, content: Tensor(zeros: [3, h, w]),
                                         styles: styles, maxPixels: options.transfer.maxPixels)

@@ -19,7 +19,7 @@ import Foundation
 /// after the last finished frame. Cancelling the awaiting task stops the current frame
 /// (it is not kept) and returns a ``VideoResult`` whose stop is
 /// ``VideoResult/Stop/cancelled``.
-public struct VideoTransfer: Sendable {
+public struct VideoTransfer: Sendable, VideoPipeline {
     /// The request, validated.
     public let request: VideoRequest
     /// The VGG19 weights.
@@ -63,6 +63,14 @@ public struct VideoTransfer: Sendable {
         try workFolder(request).checkUse(input: absolute(request.input), output: absolute(request.output),
                                          shown: (request.input, request.output))
     }
+
+    /// The paintings at the size the transfer's ``TransferOptions/styleScale`` gives.
+    func styleSide(frameSide: Int) -> Int {
+        LoadedImages.styleSide(size: frameSide, styleScale: request.options.transfer.styleScale)
+    }
+
+    /// Nothing: the options are the whole of a Gatys run's settings.
+    var engineFingerprint: [String] { [] }
 
     static func workFolder(_ request: VideoRequest) -> VideoWorkFolder {
         VideoWorkFolder(path: absolute(request.resolvedWorkFolder), shownAs: request.resolvedWorkFolder)
@@ -137,27 +145,6 @@ public struct VideoTransfer: Sendable {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return String(h, radix: 16)
-    }
-
-    /// What identifies a run's frames: the input (path, size, modification time), the styles,
-    /// the range and every setting but the seed.
-    func fingerprint(input: String, range: Range<Int>) -> String {
-        let attributes = (try? FileManager.default.attributesOfItem(atPath: input)) ?? [:]
-        let bytes = (attributes[.size] as? NSNumber)?.int64Value ?? -1
-        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        var options = request.options
-        options.transfer.seed = nil
-        options.keepWorkFolder = false
-        let styles = request.styles.map { source -> String in
-            switch source {
-            case .file(let path): return "file \(Self.absolute(path))"
-            case .pixels(let t): return "pixels \(t.shape) \(Self.hash(t.data.map { String($0.bitPattern, radix: 16) }.joined()))"
-            }
-        }
-        let masks = request.spatial.isEmpty ? [] : ["masks \(Self.hash(String(reflecting: request.spatial)))"]
-        return (["input \(input) \(bytes) \(modified)", "frames \(range.lowerBound)..<\(range.upperBound)",
-                 "styles \(styles.joined(separator: ", "))", "settings \(Self.hash(String(reflecting: options)))"] + masks)
-            .joined(separator: "\n")
     }
 
     /// The run on the calling thread: the checks and the work folder (``prepareRun(stop:)``), the
