@@ -68,3 +68,11 @@ before="$(snapshot)"
 timed "studio tests" env -u PINCEL_WEIGHTS PINCEL_HOME="$work/no-weights" PINCEL_TEST_TIER=fast \
   "$swift_cmd" test "${flags[@]}" --skip-build --filter "$studio"
 left_behind studio "$before"
+# The studio's instant pictures need the instant models (`make weights`): their suite, skipped in
+# the run above, runs alone again with the models in the full tier.
+if [ "$tiers" != fast ]; then
+  before="$(snapshot)"
+  timed "studio instant tests" env PINCEL_TEST_TIER=full \
+    "$swift_cmd" test "${flags[@]}" --skip-build --filter "PincelStudioTests\.StudioInstantTests"
+  left_behind "studio instant" "$before"
+fi

@@ -80,6 +80,7 @@ public final class Studio: Sendable {
     let library: ImageLibrary
     let queue: JobQueue
     let hub: LiveHub
+    let previews: InstantPreviews
     let served: ServedAddress
     /// This studio's hold on its folder.
     let lock: StudioLock
@@ -92,7 +93,10 @@ public final class Studio: Sendable {
         try self.init(configuration: configuration, runner: TransferRunner(weights: weights), lock: lock)
     }
 
-    init(configuration: Configuration, runner: any JobRunner, lock: StudioLock? = nil) throws {
+    /// `instant` gives the instant network for the page's previews (tests put in a loader
+    /// that fails, as on a machine without the models).
+    init(configuration: Configuration, runner: any JobRunner, lock: StudioLock? = nil,
+         instant: @escaping InstantPreviews.Loader = { try InstantStylizer.shared() }) throws {
         try configuration.validate()
         self.lock = try lock ?? StudioLock.acquire(configuration.paths)
         self.configuration = configuration
@@ -102,6 +106,7 @@ public final class Studio: Sendable {
                                maxUploadBytes: configuration.maxUploadBytes, maxUploadPixels: configuration.maxUploadPixels)
         library.removeLeftovers()
         hub = LiveHub()
+        previews = InstantPreviews(folder: configuration.paths.uploads, load: instant)
         served = ServedAddress(host: configuration.host, port: configuration.port, allowedHosts: configuration.allowedHosts)
         queue = JobQueue(store: store, library: library, runner: runner, hub: hub, threads: configuration.threads,
                          frameInterval: configuration.frameInterval, saveInterval: configuration.saveInterval,

@@ -4,7 +4,9 @@
 Starts `pincel studio` on a free port with a temporary PINCEL_HOME, finds the bare address
 refused (401), opens the printed address with its token (the page trades it for a cookie) and
 checks that the page, its script and its stylesheet all loaded (no request got 401), sees a bad
-upload refused on the page, uploads a photo and a painting, starts a 64 px run and sees the preview change
+upload refused on the page, uploads a photo and a painting, sees their instant picture before Start
+(and times selection changes until their picture shows), starts a 64 px run (from the instant
+picture, the default start) and sees the preview change
 and the loss plot grow, cancels a queued job, reopens the page during a second run and sees
 it live again, stops that run, downloads the first result, restarts the server (a new token: the
 open page says it is locked out), opens the new address and finds the jobs in the gallery, then
@@ -61,7 +63,9 @@ class Server:
         self.args = [binary, "studio", "--port", str(port), "--examples", str(ROOT / "Examples")]
         if weights:
             self.args += ["--weights", weights]
-        self.env = dict(os.environ, PINCEL_HOME=home)
+        # The instant models stay where `make weights` put them (PINCEL_HOME is the test's own).
+        models = os.environ.get("PINCEL_INSTANT_MODELS") or os.environ.get("PINCEL_HOME") or os.path.expanduser("~/.cache/pincel")
+        self.env = dict(os.environ, PINCEL_HOME=home, PINCEL_INSTANT_MODELS=models)
         self.env.pop("PINCEL_STUDIO_TOKEN", None)
         self.port = port
         self.process = None
@@ -154,6 +158,33 @@ def set_value(driver, element_id, value):
     field.send_keys(str(value))
 
 
+def instant_shown(driver):
+    """The instant picture's state: (sequence number, natural width, height, ms from the selection
+    to the picture shown) once the newest request's picture is shown, else None."""
+    return driver.execute_script(
+        "const i = document.getElementById('instant'), box = document.getElementById('instant-box');"
+        "if (i.hidden || box.classList.contains('busy') || !i.complete || !i.naturalWidth || !i.dataset.seq) return null;"
+        "return [Number(i.dataset.seq), i.naturalWidth, i.naturalHeight, Number(i.dataset.shownMs)];")
+
+
+def time_selection_changes(driver, ref, rounds=6):
+    """Toggles painting `ref` in the selection `rounds` times (an even number: it ends as it
+    began), each time waiting for the new selection's instant picture; prints the times."""
+    wall, page = [], []
+    for _ in range(rounds):
+        before = instant_shown(driver)[0]
+        tile = driver.find_element(By.CSS_SELECTOR, '#style-choices .choice[data-ref="%s"]' % ref)
+        start = time.time()
+        tile.click()
+        shown = wait("the new instant picture", lambda: (lambda s: s if s and s[0] > before else None)(instant_shown(driver)), 60)
+        wall.append((time.time() - start) * 1000)
+        page.append(shown[3])
+    median = lambda xs: sorted(xs)[len(xs) // 2]
+    print("instant picture, selection to shown: median %.0f ms (page clock %.0f ms; %s ms), %d changes, size %s px"
+          % (median(wall), median(page), " ".join("%.0f" % w for w in wall), rounds,
+             driver.find_element(By.ID, "size").get_attribute("value")))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--binary", default=str(ROOT / ".build" / "release" / "pincel"))
@@ -204,6 +235,16 @@ def main():
         assert [c.get_attribute("data-ref")[:7] for c in selected] == ["upload:"], "one uploaded painting selected"
         content = driver.find_element(By.CSS_SELECTOR, "#content-choices .choice.selected").get_attribute("data-ref")
         assert content.startswith("upload:"), content
+
+        # Their instant picture, before Start: the photo's shape at the form's size (256 px).
+        shown = wait("the instant picture", lambda: instant_shown(driver), 60)
+        assert shown[1:3] == [256, 170], "chelsea.png (451x300) at 256 px: %s" % shown
+        assert not driver.find_elements(By.CSS_SELECTOR, "#gallery .gallery-item") and driver.find_element(By.ID, "live").get_attribute("hidden") is not None
+        assert driver.find_element(By.ID, "initial").get_attribute("value") == "instant", "the instant start is the default"
+        driver.execute_script("window.scrollTo(0, 0)")
+        driver.save_screenshot(str(SHOTS / "studio_instant.png"))
+        print("instant picture before Start: %dx%d, %d ms after the last selection" % (shown[1], shown[2], shown[3]))
+        time_selection_changes(driver, "example:starry_night.jpg")
 
         # Run 1: 64 px; the preview changes and the plot grows while it runs.
         set_value(driver, "size", 64)

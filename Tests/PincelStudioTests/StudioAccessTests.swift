@@ -14,6 +14,7 @@ import Testing
         ("/", .get), ("/studio.js", .get), ("/studio.css", .get), ("/api/health", .get), ("/api/jobs", .get), ("/api/examples", .get),
         ("/api/examples/photo.png", .get), ("/api/uploads", .get), ("/api/uploads", .post), ("/api/jobs", .post),
         ("/api/jobs/00000000-0000-0000-0000-000000000000", .delete), ("/api/uploads/00000000-0000-0000-0000-000000000000", .delete),
+        ("/api/instant", .get), ("/api/instant", .post),
     ]
 
     @Test func everyRequestWithoutTheTokenIsRefused() async throws {
@@ -155,6 +156,9 @@ import Testing
                 ("/api/jobs", [.origin: "http://localhost:8080", .contentType: "text/plain"], job),
                 ("/api/jobs", [.origin: "http://localhost:8080", .contentType: "application/x-www-form-urlencoded"], job),
                 ("/api/jobs", [.origin: "", .contentType: "application/json"], job),
+                ("/api/instant", [.origin: "http://evil.example", .contentType: "application/json"], job),
+                ("/api/instant", [.origin: "http://localhost:8080", .contentType: "text/plain"], job),
+                ("/api/instant", [.origin: "http://localhost:8080", .contentType: "application/x-www-form-urlencoded"], job),
                 ("/api/uploads", [.origin: "http://evil.example", .contentType: "application/octet-stream"], ByteBuffer(bytes: photo)),
                 ("/api/uploads", [.origin: "http://localhost:8080", .contentType: "text/plain"], ByteBuffer(bytes: photo)),
                 ("/api/uploads", [.origin: "http://localhost:8080", .contentType: "multipart/form-data; boundary=b"], ByteBuffer(bytes: photo)),

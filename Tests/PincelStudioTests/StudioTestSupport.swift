@@ -86,8 +86,10 @@ struct StudioFixture {
         return examples
     }
 
-    /// `configure` adjusts the configuration (token, limits) before the studio is made.
-    init(runner: any JobRunner, folder: TempFolder? = nil, configure: (inout Studio.Configuration) -> Void = { _ in }) throws {
+    /// `configure` adjusts the configuration (token, limits) before the studio is made; `instant`
+    /// gives the instant network (default: the process-wide one, from the installed models).
+    init(runner: any JobRunner, folder: TempFolder? = nil, configure: (inout Studio.Configuration) -> Void = { _ in },
+         instant: @escaping InstantPreviews.Loader = { try InstantStylizer.shared() }) throws {
         let folder = try folder ?? TempFolder()
         self.folder = folder
         var configuration = Studio.Configuration(paths: StudioPaths(root: folder.path + "/studio"),
@@ -97,7 +99,7 @@ struct StudioFixture {
         configuration.threads = 1
         configuration.token = testToken
         configure(&configuration)
-        studio = try Studio(configuration: configuration, runner: runner)
+        studio = try Studio(configuration: configuration, runner: runner, instant: instant)
         self.runner = runner
     }
 }

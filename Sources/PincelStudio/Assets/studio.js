@@ -46,6 +46,7 @@
       content.appendChild(choice(img, state.content === img.ref, false));
       styles.appendChild(choice(img, state.styles.has(img.ref), true));
     }
+    schedulePreview();
   }
 
   function choice(img, selected, isStyle) {
@@ -71,7 +72,7 @@
       w.type = 'number'; w.className = 'weight'; w.min = '0'; w.step = 'any';
       w.value = state.styles.get(img.ref); w.title = 'blend weight';
       w.addEventListener('click', (e) => e.stopPropagation());
-      w.addEventListener('input', () => state.styles.set(img.ref, w.value));
+      w.addEventListener('input', () => { state.styles.set(img.ref, w.value); schedulePreview(); });
       div.appendChild(w);
     }
     div.addEventListener('click', () => {
@@ -141,6 +142,94 @@
     });
   }
 
+  // ---- the instant picture of the selection ---------------------------------------------
+  // Shown as soon as a photo and a painting are chosen (POST /api/instant, a PNG). Changes are
+  // debounced; a newer selection aborts the older request (the studio drops a waiting one).
+  const instant = { available: null, reason: '', seq: 0, timer: null, controller: null, key: '', since: 0, url: null, startChosen: false };
+  const PREVIEW_DEBOUNCE_MS = 150;
+
+  function instantNote(text) {
+    $('instant-note').textContent = text; $('instant-note').title = text;
+  }
+
+  async function checkInstant() {
+    try {
+      const a = await api('/api/instant');
+      instant.available = !!a.available; instant.reason = a.reason || '';
+    } catch (e) {
+      instant.available = false; instant.reason = e.message;
+    }
+    const option = $('initial').querySelector('option[value="instant"]');
+    option.disabled = !instant.available;
+    if (instant.available && !instant.startChosen) $('initial').value = 'instant';
+    if (!instant.available && $('initial').value === 'instant') $('initial').value = 'noise';
+    $('instant-box').dataset.available = String(instant.available);
+    if (!instant.available) { instantNote('No instant picture: ' + instant.reason); $('instant').hidden = true; return; }
+    schedulePreview();
+  }
+
+  function previewParameters() {
+    const styles = Array.from(state.styles.keys());
+    if (!state.content || styles.length === 0) return null;
+    return {
+      content: state.content, styles: styles,
+      blend: styles.length > 1 ? styles.map((r) => Number(state.styles.get(r))) : null,
+      size: Math.min(512, Math.max(32, Math.round(Number($('size').value)) || 256)), colors: $('colors').value,
+    };
+  }
+
+  function schedulePreview() {
+    if (!instant.available) return;
+    const p = previewParameters();
+    const key = p ? JSON.stringify(p) : '';
+    if (key === instant.key) return;
+    instant.key = key; instant.since = performance.now();
+    clearTimeout(instant.timer);
+    if (instant.controller) { instant.controller.abort(); instant.controller = null; }
+    if (!p) {
+      $('instant').hidden = true; $('instant-time').textContent = '';
+      instantNote('Choose a photo and a painting: their instant picture appears here.');
+      return;
+    }
+    $('instant-box').classList.add('busy');
+    instant.timer = setTimeout(() => fetchPreview(p), PREVIEW_DEBOUNCE_MS);
+  }
+
+  async function fetchPreview(p) {
+    const seq = ++instant.seq, since = instant.since;
+    const controller = new AbortController();
+    instant.controller = controller;
+    try {
+      const response = await fetch('/api/instant', { method: 'POST', credentials: 'same-origin', signal: controller.signal,
+        headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(p) });
+      if (!response.ok) {
+        const body = await response.json().catch(() => null);
+        if (seq !== instant.seq) return;  // superseded by a newer selection
+        throw new Error((body && body.error) || ('the studio answered ' + response.status));
+      }
+      const seconds = Number(response.headers.get('X-Pincel-Seconds'));
+      const blob = await response.blob();
+      if (seq !== instant.seq) return;
+      const old = instant.url, img = $('instant');
+      instant.url = URL.createObjectURL(blob);
+      img.onload = () => {
+        if (seq !== instant.seq) return;
+        const shown = performance.now() - since;
+        img.dataset.shownMs = String(Math.round(shown)); img.dataset.seq = String(seq);
+        $('instant-time').textContent = '(' + (seconds > 0 ? seconds.toFixed(2) + ' s' : '') + ')';
+        instantNote($('initial').value === 'instant' ? 'A run starts from this picture and refines it.' : 'The network’s picture in one pass.');
+        $('instant-box').classList.remove('busy');
+        if (old) URL.revokeObjectURL(old);
+      };
+      img.src = instant.url; img.hidden = false;
+    } catch (e) {
+      if (e.name === 'AbortError' || seq !== instant.seq) return;
+      instant.key = '';
+      $('instant-box').classList.remove('busy');
+      instantNote('No instant picture: ' + e.message);
+    }
+  }
+
   // ---- options: the photo <-> painting slider ------------------------------------------
   // The slider sets the style weight with the content weight kept: ratio 10^-1 … 10^5.
   function balanceFromWeights() {
@@ -174,6 +263,7 @@
     $('size').value = p.size; $('iterations').value = p.iterations;
     $('content-weight').value = p.contentWeight; $('style-weight').value = p.styleWeight;
     $('colors').value = p.colors; $('initial').value = p.initial; $('seed').value = p.seed || '';
+    instant.startChosen = true;
     balanceFromWeights();
     renderChoices();
   }
@@ -213,6 +303,7 @@
     }
     state.running = running;
     $('live').hidden = !running; $('live-empty').hidden = !!running;
+    $('now').classList.toggle('running', !!running);
     if (running) {
       $('live-title').textContent = 'Job ' + running.number + ': ' + describe(running.parameters);
       $('iteration').textContent = running.iterations + ' / ' + running.planned;
@@ -366,6 +457,9 @@
   $('content-weight').addEventListener('input', balanceFromWeights);
   $('style-weight').addEventListener('input', balanceFromWeights);
   $('start').addEventListener('click', start);
+  $('initial').addEventListener('change', () => { instant.startChosen = true; });
+  $('colors').addEventListener('change', schedulePreview);
+  $('size').addEventListener('change', schedulePreview);
   $('stop').addEventListener('click', () => { if (state.running) cancel(state.running.id); });
   $('detail-close').addEventListener('click', () => $('detail').close());
   $('compare-slider').addEventListener('input', layoutCompare);
@@ -390,5 +484,6 @@
   });
   balanceFromWeights();
   loadImages().catch((e) => say(e.message));
+  checkInstant();
   connect();
 })();

@@ -125,11 +125,13 @@ struct ImageLibrary: Sendable {
     static let incomingPrefix = ".incoming-"
     static let stagedPrefix = ".staged-"
 
-    /// Removes the temporary files a stopped server left in `uploads/` (only those names).
+    /// Removes the temporary files a stopped server left in `uploads/` (only those names, and
+    /// the instant previews' `.preview-` files with their hidden saving copies).
     func removeLeftovers() {
         let folder = store.paths.uploads
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        where name.hasPrefix(Self.incomingPrefix) || name.hasPrefix(Self.stagedPrefix) {
+        where name.hasPrefix(Self.incomingPrefix) || name.hasPrefix(Self.stagedPrefix)
+            || name.hasPrefix(InstantPreviews.filePrefix) || name.hasPrefix("." + InstantPreviews.filePrefix) {
             StudioFiles.remove(folder + "/" + name)
         }
     }

@@ -24,7 +24,7 @@ public struct JobParameters: Codable, Sendable, Equatable {
     public var colors: String
     /// The seed of the noise start, decimal; `nil` or empty: drawn at random.
     public var seed: String?
-    /// `noise`, `content` or `style`.
+    /// `noise`, `content`, `style` or `instant` (the instant network's picture, ``InitialImage/instant``).
     public var initial: String
 
     /// Parameters with the studio's defaults (256 px, 300 evaluations, the library's weights).
@@ -62,6 +62,9 @@ public struct JobParameters: Codable, Sendable, Equatable {
         initial = try c.decodeIfPresent(String.self, forKey: .initial) ?? initial
     }
 
+    /// The start from the instant network's picture, the page's default when its models are there.
+    public static let instantStart = "instant"
+
     /// The studio's ranges, narrower than the library's: the CPU is shared and a page waits.
     public enum Limits {
         /// Longer side, pixels.
@@ -97,7 +100,8 @@ public struct JobParameters: Codable, Sendable, Equatable {
         case "noise": options.initial = .noise
         case "content": options.initial = .content
         case "style": options.initial = .style
-        default: throw StudioError.badRequest("init must be noise, content or style (got '\(initial.prefix(40))')")
+        case Self.instantStart: options.initial = .instant
+        default: throw StudioError.badRequest("init must be noise, content, style or instant (got '\(initial.prefix(40))')")
         }
         if let seed, !seed.isEmpty {
             guard let value = UInt64(seed) else {

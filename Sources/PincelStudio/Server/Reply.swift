@@ -29,6 +29,7 @@ enum Reply {
             case .notFound(let m): return error(.notFound, m)
             case .tooLarge(let m): return error(.contentTooLarge, m)
             case .conflict(let m): return error(.conflict, m)
+            case .unavailable(let m): return error(.serviceUnavailable, m)
             case .storage(let m), .cannotListen(let m), .alreadyRunning(let m): return error(.internalServerError, m)
             }
         case is DecodingError:
@@ -95,4 +96,6 @@ enum HeaderName {
     static let token = HTTPField.Name("X-Pincel-Token")
     static let fetchSite = HTTPField.Name("Sec-Fetch-Site")
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")
+    /// Seconds an instant picture took (``InstantRoutes``).
+    static let seconds = HTTPField.Name("X-Pincel-Seconds")
 }

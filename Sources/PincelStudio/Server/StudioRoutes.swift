@@ -5,7 +5,7 @@ import Pincel
 
 /// The studio's HTTP routes and its WebSocket (`/api/live`), behind ``RequestGuard``; the
 /// routes are grouped in `Routes/` (``PageRoutes``, ``ExampleRoutes``, ``UploadRoutes``,
-/// ``JobRoutes``, ``LiveRoute``).
+/// ``JobRoutes``, ``InstantRoutes``, ``LiveRoute``).
 ///
 /// Every id in a path is checked (``StudioID/isValid(_:)``, or an example's listed name) before
 /// it names a row or a file; errors are `{"error": "…"}` with a 4xx/5xx status.
@@ -24,7 +24,8 @@ struct StudioRoutes: Sendable {
         router.addRoutes(ExampleRoutes(library: studio.library).collection, atPath: "/api/examples")
         router.addRoutes(UploadRoutes(library: studio.library, store: studio.store,
                                       maxBytes: studio.configuration.maxUploadBytes).collection, atPath: "/api/uploads")
-        router.addRoutes(JobRoutes(queue: studio.queue, store: studio.store).collection, atPath: "/api/jobs")
+        router.addRoutes(JobRoutes(queue: studio.queue, store: studio.store, previews: studio.previews).collection, atPath: "/api/jobs")
+        router.addRoutes(InstantRoutes(library: studio.library, previews: studio.previews).collection, atPath: "/api/instant")
         router.addRoutes(LiveRoute(studio: studio, guardian: guardian).collection, atPath: "/api/live")
         return router
     }

@@ -14,12 +14,14 @@ public enum StudioError: Error, CustomStringConvertible, Equatable {
     case storage(String)
     /// The server could not listen on its address (the port is taken, the address is not this machine's).
     case cannotListen(String)
+    /// Something the studio needs is missing, e.g. the instant models (HTTP 503).
+    case unavailable(String)
 
     /// The message, one line.
     public var description: String {
         switch self {
         case .badRequest(let m), .notFound(let m), .tooLarge(let m), .conflict(let m), .alreadyRunning(let m), .storage(let m),
-             .cannotListen(let m): return m
+             .cannotListen(let m), .unavailable(let m): return m
         }
     }
 }

@@ -5,16 +5,21 @@ import Hummingbird
 struct JobRoutes: Sendable {
     let queue: JobQueue
     let store: StudioStore
+    /// Asked whether the instant models are there before a job that starts from their picture.
+    let previews: InstantPreviews
 
     var collection: RouteCollection<StudioRoutes.Context> {
         let routes = RouteCollection(context: StudioRoutes.Context.self)
-        let (queue, store) = (queue, store)
+        let (queue, store, previews) = (queue, store, previews)
         routes.get { _, _ in
             await StudioRoutes.guardedAsync { Reply.json(try await queue.summaries()) }
         }
         routes.post { request, context in
             await StudioRoutes.guardedAsync {
                 let parameters = try await request.decode(as: JobParameters.self, context: context)
+                if parameters.initial == JobParameters.instantStart, let reason = await previews.unavailable() {
+                    throw StudioError.badRequest("the instant start needs the instant models: \(reason); choose another start")
+                }
                 return Reply.json(JobSummary(try await queue.submit(parameters)), status: .created)
             }
         }
