@@ -18,6 +18,9 @@ package final class ReusableNetwork: @unchecked Sendable {
 
     package init() {}
 
+    /// The network kept now (`nil` before the first transfer).
+    package var kept: (any FeatureNetwork)? { lock.withLock { network } }
+
     /// The kept network when `options` ask for the same one, else a new one (kept instead).
     func network(weights: VGG19Weights, options: TransferOptions) throws -> any FeatureNetwork {
         try lock.withLock {
