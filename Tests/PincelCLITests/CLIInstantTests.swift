@@ -132,6 +132,15 @@ import Testing
         }
     }
 
+    /// `pincel bench`: --peer only with --instant, and --instant not with --spatial.
+    @Test(arguments: [(["bench", "--peer", "python3"], "--peer needs --instant"),
+                      (["bench", "--instant", "--spatial", "4"], "--instant and --spatial")])
+    func benchFlags(_ arguments: [String], _ words: String) throws {
+        try withTemporaryDirectory { dir in
+            Self.expectRefused(try runPincel(arguments, in: dir), status: 64, [words], dir: dir)
+        }
+    }
+
     /// No models where PINCEL_HOME points (an empty folder): one line naming the missing
     /// file and `make weights`, exit 1, nothing written.
     @Test func missingModels() throws {
