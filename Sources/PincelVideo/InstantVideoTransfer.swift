@@ -47,7 +47,7 @@ public struct InstantVideoTransfer: Sendable, VideoPipeline {
     public let stylizer: InstantStylizer
 
     /// The default ``temporalBlend``, chosen by measurement (BENCHMARKS.md, "Instant video").
-    public static let defaultTemporalBlend: Float = 0.7
+    public static let defaultTemporalBlend: Float = 0.5
     /// The largest ``temporalBlend``: at 1 a reliable pixel would never take the network's
     /// picture again.
     public static let maximumTemporalBlend: Float = 0.95

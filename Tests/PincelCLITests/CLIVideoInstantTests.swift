@@ -29,6 +29,47 @@ import Testing
         }
     }
 
+    /// 12 frames of 256x144 at 12 fps: a slow zoom (0.6% a frame) and pan over the astronaut,
+    /// with a tone.
+    static func makePan(at path: String) throws {
+        try CLIVideoFixtures.run("ffmpeg", ["-nostdin", "-y", "-v", "error", "-loop", "1", "-i", CLIPaths.astronaut,
+                                            "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=22050", "-vf",
+                                            "scale=w='trunc(450*(1+0.006*n)/2)*2':h=-2:eval=frame,crop=256:144:x='(iw-256)/2-30+n':y='(ih-144)/2-75+n/2',format=yuv420p",
+                                            "-r", "12", "-frames:v", "12", "-t", "1", "-c:v", "libx264", "-crf", "16", "-c:a", "aac",
+                                            "-f", "mp4", "file:" + path])
+    }
+
+    /// The warping error `pincel video` prints.
+    static func warpingError(_ stderr: String) -> Double? {
+        guard let range = stderr.range(of: "mean warping error ") else { return nil }
+        return Double(stderr[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+    }
+
+    /// On a real clip (the astronaut panned and zoomed), at 128 px: the blend's warping error
+    /// is at least 3x below every frame through the network alone (`--instant-blend 0`); the
+    /// first frame is the same picture in both. A run stopped after frame 5 (its later frames
+    /// deleted from the work folder) and rerun gives the same frames, byte for byte.
+    @Test(.needsWeights) func theBlendCutsTheWarpingErrorAndResumesExactly() throws {
+        try withTemporaryDirectory { dir in
+            try Self.makePan(at: dir.path + "/pan.mp4")
+            let common = ["video", "--instant", "--input", "pan.mp4", "--style", CLIPaths.starryNight, "--size", "128", "--threads", "2", "--keep-work"]
+            let plain = try runPincel(common + ["--output", "plain.mp4", "--work-dir", "plain", "--instant-blend", "0"], in: dir, timeout: 300)
+            let blended = try runPincel(common + ["--output", "blend.mp4", "--work-dir", "blend"], in: dir, timeout: 300)
+            #expect(plain.status == 0 && blended.status == 0, "\(plain.summary)\n\(blended.summary)")
+            let (e0, e1) = (try #require(Self.warpingError(plain.stderr)), try #require(Self.warpingError(blended.stderr)))
+            #expect(e0 >= 3 * e1, "warping error \(e0) per frame against \(e1) blended: \(e0 / e1)x")
+            let styled = { (folder: String, i: Int) in FileManager.default.contents(atPath: dir.path + "/\(folder)/styled/" + String(format: "%06d.png", i)) }
+            #expect(styled("plain", 0) != nil && styled("plain", 0) == styled("blend", 0), "the first frame is the network's picture")
+            #expect(styled("plain", 5) != styled("blend", 5))
+            let whole = (0..<12).map { styled("blend", $0) }
+            for i in 5..<12 { try FileManager.default.removeItem(atPath: dir.path + "/blend/styled/" + String(format: "%06d.png", i)) }
+            let resumed = try runPincel(common + ["--output", "blend.mp4", "--work-dir", "blend"], in: dir, timeout: 300)
+            #expect(resumed.status == 0 && resumed.stderr.contains("5 already done"), "\(resumed.summary)")
+            #expect((0..<12).map { styled("blend", $0) } == whole, "the resumed run's frames differ")
+            #expect(try CLIVideoFixtures.frameCount(dir.path + "/blend.mp4") == 12)
+        }
+    }
+
     /// A folder holding files Pincel did not write is refused before any work (exit 64,
     /// nothing written or deleted); a folder an instant run made is resumed, and at the end
     /// only Pincel's files go: a file the user put there stays, with its folder.
