@@ -94,7 +94,9 @@ extension TransferCommand {
         text["pincel-mode"] = "instant"
         text["pincel-instant-strength"] = String(strength)
         text["pincel-instant-models"] = try [models.predictor, models.transformer].map { path in
-            let digest = SHA256.hex(try Data(contentsOf: URL(fileURLWithPath: path)))
+            var hash = SHA256()
+            hash.update([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))
+            let digest = hash.hex()
             return "\((path as NSString).lastPathComponent) sha256:\(digest)"
         }.joined(separator: ", ")
         return text
