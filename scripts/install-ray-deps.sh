@@ -4,23 +4,7 @@
 # ffmpeg, iproute2 (ip) and util-linux (unshare). Idempotent: does nothing when they are there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pkgs=(ffmpeg iproute2 util-linux python3-venv)
-missing=()
-for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-# python3 may bring venv itself rather than Debian's python3-venv.
-if [ ${#missing[@]} -gt 0 ] && python3 -m venv --help >/dev/null 2>&1; then
-  filtered=(); for p in "${missing[@]}"; do [ "$p" = python3-venv ] || filtered+=("$p"); done
-  missing=("${filtered[@]+"${filtered[@]}"}")
-fi
-if [ ${#missing[@]} -gt 0 ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  echo "Installing: ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  $SUDO apt-get update -qq
-  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+bash scripts/apt-install.sh ffmpeg iproute2 util-linux python3-venv
 if ! .venv-ray/bin/python -c "import ray, sys; sys.exit(0 if ray.__version__.startswith('2.60.') else 1)" >/dev/null 2>&1; then
   python3 -m venv .venv-ray
   .venv-ray/bin/pip install -q "ray==2.60.*"
