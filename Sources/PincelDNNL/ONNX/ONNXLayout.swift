@@ -42,23 +42,34 @@ enum ONNXLayout {
         }
         let shape = perm.map { x.shape[$0] }
         let inStrides = strides(x.shape)
-        let moved = perm.map { inStrides[$0] }
-        var out = [Float](repeating: 0, count: x.count)
-        guard x.count > 0 else { return ONNXValue(shape: shape, data: out) }
-        let inner = shape[rank - 1], innerStride = moved[rank - 1]
-        let outer = x.count / inner
+        return gather(x, shape: shape, maps: shape.map { Array(0 ..< $0) }, strides: perm.map { inStrides[$0] }, fill: 0)
+    }
+
+    /// The value of `shape` whose element at index `(i_0, …, i_r)` is `x`'s element at offset
+    /// `Σ maps[a][i_a] · strides[a]`, or `fill` where a map holds -1: the one loop behind
+    /// `Transpose`, `Pad` and `Resize`. Rows of the last axis run in parallel.
+    static func gather(_ x: ONNXValue, shape: [Int], maps: [[Int]], strides st: [Int], fill: Float) -> ONNXValue {
+        let rank = shape.count, count = shape.reduce(1, *)
+        if rank == 0 { return ONNXValue(shape: shape, data: x.data) }
+        var out = [Float](repeating: fill, count: count)
+        guard count > 0, x.count > 0, rank > 0 else { return ONNXValue(shape: shape, data: out) }
+        let inner = shape[rank - 1], outer = count / inner
+        let innerMap = maps[rank - 1], innerStride = st[rank - 1]
         x.data.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dstBuffer in
                 let s = src, d = dstBuffer
                 ParallelChunks.run(outer) { rows in
                     for o in rows {
-                        var rem = o, offset = 0
+                        var rem = o, offset = 0, inside = true
                         for dim in stride(from: rank - 2, through: 0, by: -1) {
-                            offset += (rem % shape[dim]) * moved[dim]
+                            let j = maps[dim][rem % shape[dim]]
                             rem /= shape[dim]
+                            if j < 0 { inside = false; break }
+                            offset += j * st[dim]
                         }
+                        guard inside else { continue }
                         let base = o * inner
-                        for i in 0 ..< inner { d[base + i] = s[offset + i * innerStride] }
+                        for i in 0 ..< inner where innerMap[i] >= 0 { d[base + i] = s[offset + innerMap[i] * innerStride] }
                     }
                 }
             }
@@ -91,36 +102,11 @@ enum ONNXLayout {
             throw ONNXRunError.shapes("reflection Pad of \(pads[a]), \(pads[a + rank]) on a side of \(x.shape[a]) (the image is too small)")
         }
         let shape = (0 ..< rank).map { x.shape[$0] + pads[$0] + pads[$0 + rank] }
-        let count = shape.reduce(1, *)
-        var out = [Float](repeating: value, count: count)
-        guard count > 0, x.count > 0 else { return ONNXValue(shape: shape, data: out) }
-        let inStrides = strides(x.shape)
         // For each axis, the source index of every output index (or -1 for the constant).
         let maps: [[Int]] = (0 ..< rank).map { a in
             (0 ..< shape[a]).map { source($0, before: pads[a], extent: x.shape[a], mode: mode) ?? -1 }
         }
-        let inner = shape[rank - 1], outer = count / inner
-        let innerMap = maps[rank - 1]
-        x.data.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dstBuffer in
-                let s = src, d = dstBuffer
-                ParallelChunks.run(outer) { rows in
-                    for o in rows {
-                        var rem = o, offset = 0, inside = true
-                        for dim in stride(from: rank - 2, through: 0, by: -1) {
-                            let j = maps[dim][rem % shape[dim]]
-                            rem /= shape[dim]
-                            if j < 0 { inside = false; break }
-                            offset += j * inStrides[dim]
-                        }
-                        guard inside else { continue }
-                        let base = o * inner
-                        for i in 0 ..< inner where innerMap[i] >= 0 { d[base + i] = s[offset + innerMap[i]] }
-                    }
-                }
-            }
-        }
-        return ONNXValue(shape: shape, data: out)
+        return gather(x, shape: shape, maps: maps, strides: strides(x.shape), fill: value)
     }
 
     /// Nearest-neighbour `Resize` with `asymmetric` coordinates and `floor` rounding: output
@@ -134,28 +120,7 @@ enum ONNXLayout {
         let maps: [[Int]] = (0 ..< rank).map { a in
             (0 ..< shape[a]).map { min(Int((Float($0) / scales[a]).rounded(.down)), x.shape[a] - 1) }
         }
-        let count = shape.reduce(1, *)
-        var out = [Float](repeating: 0, count: count)
-        guard count > 0 else { return ONNXValue(shape: shape, data: out) }
-        let inStrides = strides(x.shape)
-        let inner = shape[rank - 1], outer = count / inner, innerMap = maps[rank - 1]
-        x.data.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dstBuffer in
-                let s = src, d = dstBuffer
-                ParallelChunks.run(outer) { rows in
-                    for o in rows {
-                        var rem = o, offset = 0
-                        for dim in stride(from: rank - 2, through: 0, by: -1) {
-                            offset += maps[dim][rem % shape[dim]] * inStrides[dim]
-                            rem /= shape[dim]
-                        }
-                        let base = o * inner
-                        for i in 0 ..< inner { d[base + i] = s[offset + innerMap[i]] }
-                    }
-                }
-            }
-        }
-        return ONNXValue(shape: shape, data: out)
+        return gather(x, shape: shape, maps: maps, strides: strides(x.shape), fill: 0)
     }
 }
 
