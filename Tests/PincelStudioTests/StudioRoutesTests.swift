@@ -106,7 +106,7 @@ import Testing
                 (["content": "upload:../../x", "styles": ["example:paint.png"]], "no upload '../../x'"),
                 (["content": "example:photo.png", "styles": ["example:paint.png"], "colors": "sepia"], "colour mode must be none, luminance, match or yuv (got 'sepia')"),
                 (["content": "example:photo.png", "styles": ["example:paint.png"], "seed": "-3"], "seed must be a whole number 0…18446744073709551615 (got '-3')"),
-                (["content": "example:photo.png", "styles": ["example:paint.png"], "initial": "photo"], "init must be noise, content or style (got 'photo')"),
+                (["content": "example:photo.png", "styles": ["example:paint.png"], "initial": "photo"], "init must be noise, content, style or instant (got 'photo')"),
                 (["content": "example:photo.png", "styles": ["example:paint.png", "example:photo.png"], "blend": [1]], "give one blend weight per painting (2, got 1)"),
                 (["content": "example:photo.png", "styles": ["example:paint.png"], "styleWeight": -1], ""),
             ]
