@@ -7,13 +7,9 @@ import Foundation
 /// keeps the texture from shimmering by blending each frame with the previous output warped
 /// along the optical flow.
 ///
-/// ```swift
-/// var options = VideoOptions()
-/// options.transfer.size = 512
-/// let request = VideoRequest(input: "clip.mp4", styles: [.file("painting.jpg")], output: "out.mp4", options: options)
-/// let result = try await InstantVideoTransfer(request, stylizer: try InstantStylizer()).run()
-/// print(result.warpingError ?? 0)
-/// ```
+/// It is made like ``VideoTransfer``: a ``VideoRequest`` (input, paintings, output,
+/// ``VideoOptions``) and an ``InstantStylizer``; `run` returns the ``VideoResult`` (with the
+/// clip's warping error). `pincel video --instant` is its command line.
 ///
 /// The style vector is computed once for the whole clip: the paintings' vectors mixed by
 /// ``TransferOptions/styleBlend``, moved towards the first frame's own vector when
