@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/apt-install.sh ffmpeg iproute2 util-linux python3-venv
-if ! .venv-ray/bin/python -c "import ray, sys; sys.exit(0 if ray.__version__.startswith('2.60.') else 1)" >/dev/null 2>&1; then
+if ! .venv-ray/bin/python -c "import ray, numpy, sys; sys.exit(0 if ray.__version__.startswith('2.60.') else 1)" >/dev/null 2>&1; then
   python3 -m venv .venv-ray
-  .venv-ray/bin/pip install -q "ray==2.60.*"
+  .venv-ray/bin/pip install -q "ray==2.60.*" numpy
 fi
 if ! .venv-ray/bin/python -c "import pincel_ray" >/dev/null 2>&1 || [ ! -x .venv-ray/bin/pincel-ray ]; then
   .venv-ray/bin/pip install -q --no-deps -e clients/ray
