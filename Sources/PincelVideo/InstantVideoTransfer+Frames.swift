@@ -7,15 +7,7 @@ import Foundation
 extension InstantVideoTransfer {
     /// The frames, the warping error and the encoding, once the work folder is open.
     func runFrames(_ run: VideoRun, onEvent: (VideoEvent) -> Void) throws -> VideoResult {
-        let count = try decodeFrames(run)
-        let done = run.work.finishedPrefix(count: count)
-        onEvent(.started(VideoStart(width: run.width, height: run.height, frames: count, alreadyDone: done,
-                                    frameRate: run.input.frameRate, hasAudio: run.input.hasAudio, seed: run.seed,
-                                    workFolder: run.work.path)))
-        for i in 0..<done {
-            onEvent(.frameFinished(VideoFrameReport(frame: i, frames: count, resumed: true, terms: .init(), iterations: 0,
-                                                    seconds: 0, reliable: 0, remaining: nil)))
-        }
+        let (count, done) = try startFrames(run, onEvent: onEvent)
         let flow = try DISFlow()
         let vector = try styleVector(run: run, firstFrame: try ImageIO.load(run.work.frame(0)))
         // The previous frame's photo and output (a resumed run's from the work folder: the

@@ -98,16 +98,4 @@ public struct InstantVideoTransfer: Sendable, VideoPipeline {
 
     /// The engine and its settings: an instant run's frames are not a Gatys run's.
     var engineFingerprint: [String] { ["engine instant strength \(strength) blend \(temporalBlend)"] }
-
-    /// The run on the calling thread, as ``VideoTransfer``'s: checks and work folder, frames,
-    /// clean-up after a failure.
-    func runBlocking(stop: StopSignal, onEvent: (VideoEvent) -> Void) throws -> VideoResult {
-        let run = try prepareRun(stop: stop)
-        do {
-            return try runFrames(run, onEvent: onEvent)
-        } catch {
-            cleanUp(afterFailure: error, work: run.work, stop: stop)
-            throw error
-        }
-    }
 }

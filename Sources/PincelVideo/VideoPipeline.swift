@@ -15,6 +15,38 @@ protocol VideoPipeline: Sendable {
     /// Lines added to the work folder's fingerprint: what besides ``VideoOptions`` decides the
     /// frames (a work folder of another engine or setting is refused instead of mixed).
     var engineFingerprint: [String] { get }
+    /// The frames, the warping error and the encoding, once the work folder is open.
+    func runFrames(_ run: VideoRun, onEvent: (VideoEvent) -> Void) throws -> VideoResult
+}
+
+extension VideoPipeline {
+    /// The run on the calling thread: the checks and the work folder (``prepareRun(stop:)``),
+    /// the frames (`runFrames`: decode, flows, each frame, encode), and the clean-up of a run
+    /// that failed.
+    func runBlocking(stop: StopSignal, onEvent: (VideoEvent) -> Void) throws -> VideoResult {
+        let run = try prepareRun(stop: stop)
+        do {
+            return try runFrames(run, onEvent: onEvent)
+        } catch {
+            cleanUp(afterFailure: error, work: run.work, stop: stop)
+            throw error
+        }
+    }
+
+    /// Decodes the frames and announces the run: the start event, then a finished event for
+    /// each frame a previous run left done. Returns the frame count and how many are done.
+    func startFrames(_ run: VideoRun, onEvent: (VideoEvent) -> Void) throws -> (count: Int, done: Int) {
+        let count = try decodeFrames(run)
+        let done = run.work.finishedPrefix(count: count)
+        onEvent(.started(VideoStart(width: run.width, height: run.height, frames: count, alreadyDone: done,
+                                    frameRate: run.input.frameRate, hasAudio: run.input.hasAudio, seed: run.seed,
+                                    workFolder: run.work.path)))
+        for i in 0..<done {
+            onEvent(.frameFinished(VideoFrameReport(frame: i, frames: count, resumed: true, terms: .init(), iterations: 0,
+                                                    seconds: 0, reliable: 0, remaining: nil)))
+        }
+        return (count, done)
+    }
 }
 
 extension VideoPipeline {

@@ -146,17 +146,4 @@ public struct VideoTransfer: Sendable, VideoPipeline {
         for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         return String(h, radix: 16)
     }
-
-    /// The run on the calling thread: the checks and the work folder (``prepareRun(stop:)``), the
-    /// frames (``runFrames(_:onEvent:)``: decode, flows, each frame, encode), and the clean-up
-    /// of a run that failed.
-    func runBlocking(stop: StopSignal, onEvent: (VideoEvent) -> Void) throws -> VideoResult {
-        let run = try prepareRun(stop: stop)
-        do {
-            return try runFrames(run, onEvent: onEvent)
-        } catch {
-            cleanUp(afterFailure: error, work: run.work, stop: stop)
-            throw error
-        }
-    }
 }

@@ -79,11 +79,11 @@ final class ONNXConvolution {
         let x = try value.inChannelsLast()
         let plan = try self.plan(for: x.shape)
         var out = [Float](repeating: 0, count: plan.outputShape.reduce(1, *))
-        var input = x.data
-        try input.withUnsafeMutableBytes { src in
+        // oneDNN only reads the source: its array is lent as is, not copied.
+        try x.data.withUnsafeBytes { src in
             try out.withUnsafeMutableBytes { dst in
                 guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-                try plan.userSource.borrowing(s) {
+                try plan.userSource.borrowing(UnsafeMutableRawPointer(mutating: s)) {
                     try plan.userDestination.borrowing(d) {
                         for step in plan.steps { try step.execute(on: stream) }
                         try stream.wait()
