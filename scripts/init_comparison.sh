@@ -6,7 +6,8 @@
 # (the optimiser's objective at the last scale, logged per evaluation), and each start's
 # saved (8-bit) objective at the end. Starts run in turn per pair, so they share the
 # machine's load; evaluation counts do not depend on it.
-# Usage: scripts/init_comparison.sh [PINCEL_BIN] [OUT_DIR]; SIZES="512 1024", ITERS="150 80".
+# Usage: scripts/init_comparison.sh [PINCEL_BIN] [OUT_DIR]; SIZES="512 1024", ITERS="150 80",
+# PAIRS="content:style ..." (files in Examples/), THREADS=N (default: all cores).
 set -euo pipefail
 BIN=${1:-.build/release/pincel}
 OUT=${2:-out/init-comparison}
@@ -21,7 +22,7 @@ for i in "${!sizes[@]}"; do
     content=${pair%%:*}; style=${pair##*:}; name="${content%.*}-${style%.*}-$size"
     for start in noise content instant; do
       "$BIN" --content "Examples/$content" --style "Examples/$style" --size "$size" --iterations "$n" \
-        --init "$start" --seed 1 --tolerance 0 --quiet --log "$OUT/$name-$start.csv" \
+        --init "$start" --seed 1 --tolerance 0 --quiet ${THREADS:+--threads "$THREADS"} --log "$OUT/$name-$start.csv" \
         --output "$OUT/$name-$start.png" >/dev/null
     done
     awk -F, -v size="$size" -v name="${content%.*}-${style%.*}" '

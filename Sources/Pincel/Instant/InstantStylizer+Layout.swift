@@ -23,9 +23,12 @@ extension InstantStylizer {
     /// `[3, H, W]` 0…255 → `[H, W, 3]` 0…1.
     static func interleaved(_ image: Tensor) -> [Float] {
         let plane = image.shape[1] * image.shape[2]
-        var out = [Float](repeating: 0, count: plane * 3)
-        for i in 0 ..< plane { for c in 0 ..< 3 { out[3 * i + c] = image.data[c * plane + i] / 255 } }
-        return out
+        return image.data.withUnsafeBufferPointer { src in
+            [Float](unsafeUninitializedCapacity: plane * 3) { out, initialized in
+                for i in 0 ..< plane { for c in 0 ..< 3 { out[3 * i + c] = src[c * plane + i] / 255 } }
+                initialized = plane * 3
+            }
+        }
     }
 
     /// The photo as `[height, width, 3]` 0…1, extended past its own size by reflection (no
@@ -38,27 +41,35 @@ extension InstantStylizer {
             let j = i % period
             return j < n ? j : period - j
         }
-        var out = [Float](repeating: 0, count: height * width * 3)
-        for y in 0 ..< height {
-            let sy = reflect(y, h)
-            for x in 0 ..< width {
-                let sx = reflect(x, w), o = 3 * (y * width + x), i = sy * w + sx
-                for c in 0 ..< 3 { out[o + c] = photo.data[c * plane + i] / 255 }
+        let columns = (0 ..< width).map { reflect($0, w) }
+        return photo.data.withUnsafeBufferPointer { src in
+            [Float](unsafeUninitializedCapacity: height * width * 3) { out, initialized in
+                for y in 0 ..< height {
+                    let row = reflect(y, h) * w
+                    for x in 0 ..< width {
+                        let o = 3 * (y * width + x), i = row + columns[x]
+                        for c in 0 ..< 3 { out[o + c] = src[c * plane + i] / 255 }
+                    }
+                }
+                initialized = height * width * 3
             }
         }
-        return out
     }
 
     /// `[height, width, 3]` 0…1 → its top-left `cropHeight` x `cropWidth` as `[3, H, W]` 0…255.
     static func planar(_ pixels: [Float], height: Int, width: Int, cropHeight: Int, cropWidth: Int) -> Tensor {
         let plane = cropHeight * cropWidth
-        var out = Tensor(zeros: [3, cropHeight, cropWidth])
-        for y in 0 ..< cropHeight {
-            for x in 0 ..< cropWidth {
-                let i = 3 * (y * width + x), o = y * cropWidth + x
-                for c in 0 ..< 3 { out.data[c * plane + o] = min(max(pixels[i + c] * 255, 0), 255) }
+        let data = pixels.withUnsafeBufferPointer { src in
+            [Float](unsafeUninitializedCapacity: plane * 3) { out, initialized in
+                for y in 0 ..< cropHeight {
+                    for x in 0 ..< cropWidth {
+                        let i = 3 * (y * width + x), o = y * cropWidth + x
+                        for c in 0 ..< 3 { out[c * plane + o] = min(max(src[i + c] * 255, 0), 255) }
+                    }
+                }
+                initialized = plane * 3
             }
         }
-        return out
+        return Tensor(shape: [3, cropHeight, cropWidth], data: data)
     }
 }

@@ -141,8 +141,28 @@ extension ONNXLayout {
 
     /// `Pad`, in the value's storage order.
     static func padKeepingStorage(_ x: ONNXValue, pads: [Int], mode: String, value: Float) throws -> ONNXValue {
+        if !x.channelsLast, x.shape.count == 4, pads.count == 8, pads[3] == 0, pads[7] == 0 {
+            // A row-major [N, H, W, C] value (an image before its transpose) padded in H and W
+            // is a channels-last [N, C, H, W] one padded in its spatial axes.
+            let seen = ONNXValue(shape: ONNXValue.fromChannelsLast(x.shape), data: x.data, channelsLast: true)
+            let moved = [pads[0], pads[3], pads[1], pads[2], pads[4], pads[7], pads[5], pads[6]]
+            let out = try padKeepingStorage(seen, pads: moved, mode: mode, value: value)
+            return ONNXValue(shape: out.storedShape, data: out.data)
+        }
         guard x.channelsLast else { return try pad(x, pads: pads, mode: mode, value: value) }
         guard pads.count == 8 else { throw ONNXRunError.shapes("Pad of \(x.shape) by \(pads)") }
+        if pads[0] == 0, pads[1] == 0, pads[4] == 0, pads[5] == 0, pads.allSatisfy({ $0 >= 0 }) {
+            for a in [2, 3] where mode == "reflect" && (pads[a] > 0 || pads[a + 4] > 0)
+                && (pads[a] >= x.shape[a] || pads[a + 4] >= x.shape[a]) {
+                throw ONNXRunError.shapes("reflection Pad of \(pads[a]), \(pads[a + 4]) on a side of \(x.shape[a]) (the image is too small)")
+            }
+            func map(_ a: Int) -> [Int] {
+                (0 ..< x.shape[a] + pads[a] + pads[a + 4]).map {
+                    source($0, before: pads[a], extent: x.shape[a], mode: mode) ?? -1
+                }
+            }
+            return spatialGather(x, rows: map(2), columns: map(3), fill: value)
+        }
         let stored = [pads[0], pads[2], pads[3], pads[1], pads[4], pads[6], pads[7], pads[5]]
         let out = try pad(ONNXValue(shape: x.storedShape, data: x.data), pads: stored, mode: mode, value: value)
         return ONNXValue(shape: ONNXValue.fromChannelsLast(out.shape), data: out.data, channelsLast: true)
@@ -152,8 +172,64 @@ extension ONNXLayout {
     static func resizeKeepingStorage(_ x: ONNXValue, scales: [Float]) throws -> ONNXValue {
         guard x.channelsLast else { return try resizeNearest(x, scales: scales) }
         guard scales.count == 4 else { throw ONNXRunError.shapes("Resize of \(x.shape) by \(scales)") }
+        if scales[0] == 1, scales[1] == 1, scales.allSatisfy({ $0 > 0 && $0.isFinite && $0 <= 64 }) {
+            func map(_ a: Int) -> [Int] {
+                let n = Int((Float(x.shape[a]) * scales[a]).rounded(.down))
+                return (0 ..< n).map { min(Int((Float($0) / scales[a]).rounded(.down)), x.shape[a] - 1) }
+            }
+            return spatialGather(x, rows: map(2), columns: map(3), fill: 0)
+        }
         let stored = [scales[0], scales[2], scales[3], scales[1]]
         let out = try resizeNearest(ONNXValue(shape: x.storedShape, data: x.data), scales: stored)
         return ONNXValue(shape: ONNXValue.fromChannelsLast(out.shape), data: out.data, channelsLast: true)
+    }
+
+    /// A channels-last value moved in its two spatial axes only (`Pad` of H and W, a nearest
+    /// `Resize` of H and W): output pixel `(i, j)` of every image copies the `C` values of input
+    /// pixel `(rows[i], columns[j])`, or is `fill` where either map holds -1. Runs of
+    /// consecutive source columns are copied as one block; output rows run in parallel.
+    static func spatialGather(_ x: ONNXValue, rows: [Int], columns: [Int], fill: Float) -> ONNXValue {
+        let images = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3]
+        let outRows = rows.count, outColumns = columns.count, rowLength = outColumns * c
+        let count = images * outRows * rowLength
+        let shape = [images, c, outRows, outColumns]
+        let data = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            x.data.withUnsafeBufferPointer { source in
+                guard let src = source.baseAddress, let dst = buffer.baseAddress, count > 0 else { return }
+                let runs = columnRuns(columns)
+                ParallelChunks.run(images * outRows, minimum: max(1, ParallelChunks.threshold / max(rowLength, 1))) { range in
+                    for r in range {
+                        let image = r / outRows, i = r % outRows
+                        let out = dst + r * rowLength
+                        guard rows[i] >= 0 else { out.update(repeating: fill, count: rowLength); continue }
+                        let input = src + (image * h + rows[i]) * w * c
+                        for run in runs {
+                            if run.source < 0 {
+                                (out + run.start * c).update(repeating: fill, count: run.length * c)
+                            } else {
+                                (out + run.start * c).update(from: input + run.source * c, count: run.length * c)
+                            }
+                        }
+                    }
+                }
+            }
+            initialized = count
+        }
+        return ONNXValue(shape: shape, data: data, channelsLast: true)
+    }
+
+    /// `columns` as runs: `length` output columns from `start` read consecutive input columns
+    /// from `source` (or are all the fill, `source` -1).
+    private static func columnRuns(_ columns: [Int]) -> [(start: Int, source: Int, length: Int)] {
+        var runs: [(start: Int, source: Int, length: Int)] = []
+        for (j, sj) in columns.enumerated() {
+            if let last = runs.last, last.start + last.length == j,
+               (last.source < 0 && sj < 0) || (last.source >= 0 && last.source + last.length == sj) {
+                runs[runs.count - 1].length += 1
+            } else {
+                runs.append((start: j, source: sj, length: 1))
+            }
+        }
+        return runs
     }
 }

@@ -17,6 +17,10 @@ enum ONNXOperation {
     case resizeNearest
     /// The input unchanged (an activation quantisation pair in a float run).
     case identity
+    /// `GlobalAveragePool(Mul(d, d))` of `d = Sub(x, m)` (``ONNXFusion``): inputs `x`, `m`.
+    case centredMeanSquare
+    /// `Add(Mul(a, b), t)`, then `Relu` when `relu` (``ONNXFusion``): inputs `a`, `b`, `t`.
+    case scaleShift(relu: Bool)
 
     var isConvolution: Bool { if case .convolution = self { return true } else { return false } }
 
@@ -125,6 +129,8 @@ enum ONNXOperation {
             let value = inputs.count > 2 ? inputs[2]?.data.first ?? 0 : 0
             return [try ONNXLayout.padKeepingStorage(input(0), pads: rowMajor(1).data.map { Int($0) }, mode: mode, value: value)]
         case .identity: return [try input(0)]
+        case .centredMeanSquare: return [try ONNXElementwise.centredMeanSquare(input(0), input(1))]
+        case .scaleShift(let relu): return [try ONNXElementwise.scaleShift(input(0), input(1), input(2), relu: relu)]
         case .resizeNearest:
             guard inputs.count > 2, let scales = inputs[2], !scales.data.isEmpty else {
                 throw ONNXRunError.input("Resize without scales")

@@ -83,7 +83,8 @@ package final class ONNXProgram {
         for name in outputNames where !defined.contains(name) {
             throw ONNXError.malformed("the graph output \(name) is never computed")
         }
-        steps = Self.schedule(pending, constants: constants, outputs: Set(outputNames))
+        let fused = ONNXFusion.fuse(pending.map { (node: $0.0, operation: $0.1) }, outputs: Set(outputNames))
+        steps = Self.schedule(fused.map { ($0.node, $0.operation) }, constants: constants, outputs: Set(outputNames))
     }
 
     /// Steps with, for each, the computed values it reads for the last time (freed after it).
