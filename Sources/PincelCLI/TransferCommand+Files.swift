@@ -7,7 +7,7 @@ extension TransferCommand {
     /// (`InputPreflight`), then the output, log and intermediate images (`OutputPreflight`).
     func checkFiles(iterations: Int) throws {
         var images = [("--content", content)] + settings.style.map { ("--style", $0) }
-        if case .image(.file(let path)) = InitialImage(argument: settings.`init`) { images.append(("--init", path)) }
+        if case .image(.file(let path)) = settings.initialImage { images.append(("--init", path)) }
         images += spatial.spatialFiles
         try InputPreflight.check(images)
         var preflight = OutputPreflight(inputs: images + OutputPreflight.weightsFile(settings.weights),

@@ -10,7 +10,8 @@ struct TransferSettingsOptions: ParsableArguments {
     @Option(help: "Weight of the style loss.") var styleWeight: Float = 100
     @Option(help: "Weight of the total-variation smoothing.") var tvWeight: Float = 1e-3
     @Option(help: "Total-variation norm.") var tvNorm: TVNormChoice = .l2
-    @Option(help: "Start image (a video's first frame): noise, content, style (any case), or a file path.") var `init` = "noise"
+    @Option(help: "Start image (a video's first frame): instant (the instant network's picture), noise (the paper's), content, style (any case), or a file path. (default: instant when its models are installed, else content)")
+    var `init`: String?
     @Option(help: "Optimiser.") var optimizer: OptimizerKind = .lbfgs
     @Option(help: "Step length (L-BFGS, default 1) or learning rate (Adam, default 10).") var learningRate: Float?
     @Option(help: "Random seed (default: a new one, printed; a video keeps it in its work folder).") var seed: UInt64?
@@ -32,6 +33,14 @@ struct TransferSettingsOptions: ParsableArguments {
     @Option(help: "Threads (default: all cores).") var threads: Int?
     @Option(help: "Refuse input images with more pixels than this; also limits --size (size x size at most this).") var maxPixels = 100_000_000
 
+    /// The start: `--init` as given or, by default, the instant network's picture (measured:
+    /// BENCHMARKS.md, "Which start?"), or the photo when the instant models are not installed
+    /// (`make weights` fetches them; the photo start comes second in that measurement).
+    var initialImage: InitialImage {
+        if let given = self.`init` { return InitialImage(argument: given) }
+        return (try? InstantModelLocator.resolve(explicit: nil)) != nil ? .instant : .content
+    }
+
     var objectiveFlags: ObjectiveFlags {
         ObjectiveFlags(contentWeight: contentWeight, styleWeight: styleWeight, tvWeight: tvWeight, tvNorm: tvNorm,
                        styleScale: styleScale, contentLayers: contentLayers, styleLayers: styleLayers)
@@ -43,7 +52,7 @@ struct TransferSettingsOptions: ParsableArguments {
         var o = TransferOptions()
         try objectiveFlags.apply(to: &o)
         o.size = size
-        o.initial = InitialImage(argument: self.`init`)
+        o.initial = initialImage
         o.optimizer = optimizer
         o.learningRate = learningRate
         o.history = history

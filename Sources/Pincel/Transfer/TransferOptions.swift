@@ -66,7 +66,10 @@ public struct TransferOptions: Sendable {
     /// The total-variation penalty: squared (`.l2`) or smoothed absolute (`.l1(smoothing:)`)
     /// neighbour differences.
     public var tvNorm: TotalVariationLoss.Norm = .l2
-    /// The starting image.
+    /// The starting image. The library's default is the paper's noise, which needs nothing but
+    /// the VGG19 weights; `pincel` starts from ``InitialImage/instant`` when the instant models
+    /// are installed: it reaches the noise start's objective in a third to a half of the
+    /// evaluations (BENCHMARKS.md, "Which start?").
     public var initial: InitialImage = .noise
     /// The optimiser.
     public var optimizer: OptimizerKind = .lbfgs
