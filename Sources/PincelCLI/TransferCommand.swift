@@ -98,7 +98,8 @@ struct TransferCommand: AsyncParsableCommand {
     func metadata(seed: UInt64) -> [String: String] {
         let args = CommandLine.arguments.dropFirst().map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
         return ["Software": "Pincel \(PincelInfo.version)", "pincel-seed": String(seed),
-                "pincel-command": "pincel \(args)"].merging(spatial.spatialMetadata) { a, _ in a }
+                "pincel-command": "pincel \(args)", "pincel-init": settings.initialImageName]
+            .merging(spatial.spatialMetadata) { a, _ in a }
     }
 
     static func intermediatePath(_ output: String, iteration: Int) -> String {

@@ -41,6 +41,20 @@ struct TransferSettingsOptions: ParsableArguments {
         return (try? InstantModelLocator.resolve(explicit: nil)) != nil ? .instant : .content
     }
 
+    /// The start as the output's metadata records it (`pincel-init`): its `--init` word, or the
+    /// file's path. The default depends on the installed models, so the command alone does not
+    /// say which start a run had.
+    var initialImageName: String {
+        switch initialImage {
+        case .noise: "noise"
+        case .content: "content"
+        case .style: "style"
+        case .instant: "instant"
+        case .image(.file(let path)): path
+        case .image: "image"
+        }
+    }
+
     var objectiveFlags: ObjectiveFlags {
         ObjectiveFlags(contentWeight: contentWeight, styleWeight: styleWeight, tvWeight: tvWeight, tvNorm: tvNorm,
                        styleScale: styleScale, contentLayers: contentLayers, styleLayers: styleLayers)

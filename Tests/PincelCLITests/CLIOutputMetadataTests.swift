@@ -40,4 +40,26 @@ import Testing
             #expect(try PNGImage(contentsOf: dir.appendingPathComponent("given.png").path).text["pincel-seed"] == "7")
         }
     }
+
+    /// The default start is the instant picture when the instant models are installed, the
+    /// photo when they are not (`$PINCEL_INSTANT_MODELS` naming an empty folder), and the output
+    /// records which (`pincel-init`); a given `--init` is recorded as given.
+    @Test func defaultStartIsRecorded() throws {
+        try withTemporaryDirectory { dir in
+            let installed = try runPincel(Self.transfer("installed.png", ["--seed", "1", "--quiet"]), in: dir, timeout: 120)
+            #expect(installed.status == 0, "\(installed.summary)")
+            #expect(try PNGImage(contentsOf: dir.appendingPathComponent("installed.png").path).text["pincel-init"] == "instant")
+
+            let empty = dir.appendingPathComponent("no-models")
+            try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: false)
+            let missing = try runPincel(Self.transfer("missing.png", ["--seed", "1", "--quiet"]), in: dir, timeout: 120,
+                                        environment: ["PINCEL_INSTANT_MODELS": empty.path])
+            #expect(missing.status == 0 && missing.stderr.isEmpty, "\(missing.summary)")
+            #expect(try PNGImage(contentsOf: dir.appendingPathComponent("missing.png").path).text["pincel-init"] == "content")
+
+            let given = try runPincel(Self.transfer("given.png", ["--seed", "1", "--quiet", "--init", "NOISE"]), in: dir, timeout: 120)
+            #expect(given.status == 0, "\(given.summary)")
+            #expect(try PNGImage(contentsOf: dir.appendingPathComponent("given.png").path).text["pincel-init"] == "noise")
+        }
+    }
 }

@@ -93,7 +93,8 @@ final class RunningPincel {
     private let errURL: URL
     private let start = Date()
 
-    init(_ arguments: [String], in directory: URL, executable: URL? = nil) throws {
+    /// `environment`: variables set (over this process's) for the run.
+    init(_ arguments: [String], in directory: URL, executable: URL? = nil, environment: [String: String] = [:]) throws {
         let binary = try executable ?? CLIPaths.binary()
         streams = try TemporaryFolder.make(prefix: "pincel-streams-")
         outURL = streams.appendingPathComponent("stdout")
@@ -102,6 +103,9 @@ final class RunningPincel {
         FileManager.default.createFile(atPath: errURL.path, contents: nil)
         process.executableURL = binary
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
+        }
         process.currentDirectoryURL = directory
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = try FileHandle(forWritingTo: outURL)
@@ -150,8 +154,9 @@ final class RunningPincel {
 }
 
 /// Runs `pincel arguments…` in `directory` and waits for it (killing it after `timeout` seconds).
-func runPincel(_ arguments: [String], in directory: URL, timeout: Double = 30) throws -> CLIResult {
-    try RunningPincel(arguments, in: directory).wait(timeout: timeout)
+func runPincel(_ arguments: [String], in directory: URL, timeout: Double = 30,
+               environment: [String: String] = [:]) throws -> CLIResult {
+    try RunningPincel(arguments, in: directory, environment: environment).wait(timeout: timeout)
 }
 
 /// A fresh temporary folder (mkdtemp), removed with its contents after `body` returns or throws.
