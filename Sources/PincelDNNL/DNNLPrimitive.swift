@@ -6,9 +6,10 @@ internal import CDNNL
 final class DNNLAttributes {
     let handle: dnnl_primitive_attr_t
 
-    /// Attributes with a user-managed scratchpad and, optionally, a fused ReLU or a
-    /// sum post-op (`dst = op(src) + dst`).
-    init(fuseReLU: Bool = false, accumulate: Bool = false, userScratchpad: Bool = true) throws {
+    /// Attributes with a user-managed scratchpad and, optionally, a fused ReLU, a fused clamp
+    /// to `clip` (`min(max(x, lower), upper)`) or a sum post-op (`dst = op(src) + dst`).
+    init(fuseReLU: Bool = false, clip: (lower: Float, upper: Float)? = nil, accumulate: Bool = false,
+         userScratchpad: Bool = true) throws {
         var attr: dnnl_primitive_attr_t?
         try dnnlCheck(dnnl_primitive_attr_create(&attr), "primitive_attr_create")
         guard let attr else { throw DNNLError(status: -1, operation: "primitive_attr_create") }
@@ -16,12 +17,15 @@ final class DNNLAttributes {
         if userScratchpad {
             try dnnlCheck(dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user), "set_scratchpad_mode")
         }
-        if fuseReLU || accumulate {
+        if fuseReLU || accumulate || clip != nil {
             var ops: dnnl_post_ops_t?
             try dnnlCheck(dnnl_post_ops_create(&ops), "post_ops_create")
             defer { dnnl_post_ops_destroy(ops) }
             if accumulate { try dnnlCheck(dnnl_post_ops_append_sum(ops, 1), "post_ops_append_sum") }
             if fuseReLU { try dnnlCheck(dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_relu, 0, 0), "post_ops_append_eltwise") }
+            if let clip {
+                try dnnlCheck(dnnl_post_ops_append_eltwise(ops, 1, dnnl_eltwise_clip, clip.lower, clip.upper), "post_ops_append_eltwise")
+            }
             try dnnlCheck(dnnl_primitive_attr_set_post_ops(attr, ops), "set_post_ops")
         }
     }

@@ -54,6 +54,17 @@ final class ONNXConvolution {
     private let engine: DNNLEngine
     private let stream: DNNLStream
     private var plans: [[Int]: Plan] = [:]
+    /// A clamp applied to the output (a `Relu` or `Clip` that read only this convolution's
+    /// output, fused by ``ONNXFusion``): a oneDNN post-op, so no pass of its own.
+    private(set) var clamp: (lower: Float, upper: Float)?
+
+    /// Takes over the clamp that follows this convolution, unless the convolution is folded
+    /// (its output is summed after oneDNN's pass) or has run already; `false` when not taken.
+    func fuse(clamp lower: Float, _ upper: Float) -> Bool {
+        guard foldedColumns == 1, plans.isEmpty, clamp == nil, lower <= upper else { return false }
+        clamp = (lower, upper)
+        return true
+    }
 
     init(weights: ONNXValue, bias: ONNXValue?, geometry: Geometry, engine: DNNLEngine, stream: DNNLStream) throws {
         guard weights.shape.count == 4, geometry.groups >= 1, weights.shape[0] % geometry.groups == 0 else {
@@ -115,13 +126,15 @@ final class ONNXConvolution {
         _ = try outputShape(for: value.shape)
         let x = try value.inChannelsLast()
         let plan = try self.plan(for: x.shape)
-        var out = [Float](repeating: 0, count: plan.outputShape.reduce(1, *))
-        // oneDNN only reads the source: its array is lent as is, not copied.
-        try x.data.withUnsafeBytes { src in
-            try out.withUnsafeMutableBytes { dst in
-                guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+        let count = plan.outputShape.reduce(1, *)
+        // oneDNN writes every output value (so the array is not zeroed first) and only reads
+        // the source (its array is lent as is, not copied).
+        let out = try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = count  // floats: nothing to deinitialise if the pass throws
+            try x.data.withUnsafeBytes { src in
+                guard let s = src.baseAddress, let d = buffer.baseAddress else { return }
                 try plan.userSource.borrowing(UnsafeMutableRawPointer(mutating: s)) {
-                    try plan.userDestination.borrowing(d) {
+                    try plan.userDestination.borrowing(UnsafeMutableRawPointer(d)) {
                         for step in plan.steps { try step.execute(on: stream) }
                         try stream.wait()
                     }
@@ -174,6 +187,7 @@ final class ONNXConvolution {
             var sum: Float = 0
             for i in 0 ..< inputs { sum += weights[o * inputs + i] * x.data[i] }
             out[o] += sum
+            if let clamp { out[o] = min(max(out[o], clamp.lower), clamp.upper) }
         }
         return ONNXValue(shape: outShape, data: out)
     }
@@ -230,7 +244,7 @@ final class ONNXConvolution {
         try dnnlCheck(dnnl_dilated_convolution_forward_desc_init(&cd, dnnl_forward_inference, dnnl_convolution_direct,
                                                                   &s, &w, &b, &d, strides, dilations, padL, padR),
                       "convolution_forward_desc_init")
-        return try DNNLPrimitiveDesc(cd, attributes: DNNLAttributes(), engine: engine, what: "instant convolution")
+        return try DNNLPrimitiveDesc(cd, attributes: DNNLAttributes(clip: clamp), engine: engine, what: "instant convolution")
     }
 
     private func loadWeights(plain: MemoryDesc, chosen: MemoryDesc) throws -> DNNLMemory {

@@ -11,7 +11,9 @@ import PincelWeights
 /// - `Sub`, `Mul` (of the difference with itself) and `GlobalAveragePool` become one
 ///   ``ONNXOperation/centredMeanSquare`` (the variance, without the squared differences in
 ///   memory);
-/// - `Mul` then `Add` (then `Relu`) become one ``ONNXOperation/scaleShift(relu:)``.
+/// - `Mul` then `Add` (then `Relu`) become one ``ONNXOperation/scaleShift(relu:)``;
+/// - a `Relu` or `Clip` (MobileNet's ReLU6 in the style predictor) after a convolution becomes
+///   the convolution's post-op (``ONNXConvolution/fuse(clamp:_:)``).
 ///
 /// A fusion applies only where the intermediate values have no other reader and are not graph
 /// outputs; at run time each fused operator checks its operands' shapes and falls back to the
@@ -91,6 +93,21 @@ enum ONNXFusion {
                 }
                 steps[i] = (node, .scaleShift(relu: relu))
                 steps[m] = nil
+            case .convolution(let conv):
+                // Conv then Relu or Clip → the convolution with a clamp post-op
+                guard let output = step.node.outputs.first, step.node.outputs.count == 1, let r = soleReader(output),
+                      let next = steps[r], next.node.inputs.first == output else { continue }
+                let bounds: (Float, Float)
+                switch next.operation {
+                case .unary(.relu): bounds = (0, .infinity)
+                case .clip(let lo, let hi): bounds = (lo ?? -.infinity, hi ?? .infinity)
+                default: continue
+                }
+                guard conv.fuse(clamp: bounds.0, bounds.1) else { continue }
+                var node = step.node
+                node.outputs = next.node.outputs
+                steps[i] = (node, step.operation)
+                steps[r] = nil
             default: continue
             }
         }
