@@ -13,7 +13,9 @@ public enum InitialImage: Sendable, Equatable {
     /// Another image (a file or pixels), resized to the content's size.
     case image(ImageSource)
     /// The instant network's picture of the content in the styles' blend
-    /// (``InstantStylizer``, with the models ``InstantStylizer/shared()`` finds).
+    /// (``InstantStylizer``, with the models ``InstantStylizer/shared()`` finds). A photo with
+    /// a side under ``InstantStylizer/minimumSide`` pixels, too thin for the network, starts
+    /// from itself (as ``content``).
     case instant
 
     /// Parses `noise`, `content`, `style`, `instant` (any case), or a path (any other text; `./noise`

@@ -117,4 +117,22 @@ struct InstantStylizerTests {
         let dPlain = zip(chroma(plain), chroma(photo)).map { abs($0 - $1) }.reduce(0, +)
         #expect(dKept < 0.2 * dPlain, "kept \(dKept), plain \(dPlain)")
     }
+
+    /// The instant start of a photo too thin for the network (10 px high) is the photo itself,
+    /// so an odd but valid strip still transfers; a normal photo gets the network's picture.
+    @Test("a strip too thin for the network starts from itself")
+    func thinStripStartsFromItself() throws {
+        var options = TransferOptions()
+        options.size = 200
+        options.initial = .instant
+        let painting = try Self.example("starry_night.jpg", longerSide: 200)
+        let strip = try ImageIO.resize(try Self.example("chelsea.png", longerSide: 200), width: 200, height: 10)
+        let thin = try LoadedImages(TransferRequest(content: .pixels(strip), styles: [.pixels(painting)], options: options),
+                                    maxPixels: 1 << 24)
+        #expect(thin.initial == thin.content)
+        let photo = try Self.example("chelsea.png", longerSide: 200)
+        let normal = try LoadedImages(TransferRequest(content: .pixels(photo), styles: [.pixels(painting)], options: options),
+                                      maxPixels: 1 << 24)
+        #expect(normal.initial?.shape == normal.content.shape && normal.initial != normal.content)
+    }
 }

@@ -19,8 +19,10 @@ package struct LoadedImages {
         let styleSide = Self.styleSide(size: options.size, styleScale: options.styleScale)
         styles = try request.styles.map { try $0.load(longerSide: styleSide, maxPixels: maxPixels, setting: .styles) }
         if options.initial == .instant {
-            initial = try InstantTransfer.picture(content: content, styles: styles, blend: options.styleBlend,
-                                                  colors: options.colors, strength: 1, stylizer: InstantStylizer.shared()).0
+            // A photo too thin for the network (a side under 16 px) starts from itself.
+            initial = min(content.shape[1], content.shape[2]) < InstantStylizer.minimumSide ? content
+                : try InstantTransfer.picture(content: content, styles: styles, blend: options.styleBlend,
+                                              colors: options.colors, strength: 1, stylizer: InstantStylizer.shared()).0
         } else {
             initial = try Self.initialImage(options.initial, styles: styles, width: content.shape[2],
                                             height: content.shape[1], maxPixels: maxPixels)
