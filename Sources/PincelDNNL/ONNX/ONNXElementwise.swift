@@ -273,8 +273,8 @@ enum ONNXElementwise {
         sharedPartial.initialize(repeating: 0)
         let step = (blocks + parts - 1) / max(parts, 1)
         // Each part reads the input and writes its own row of `partial`.
-        nonisolated(unsafe) let x = x, partial = sharedPartial, centre = centre
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
+        let partial = sharedPartial
+        ParallelChunks.forEachPart(parts) { p in
             let local = UnsafeMutableBufferPointer<Float>.allocate(capacity: channels)
             defer { local.deallocate() }
             for k in stride(from: p * step, to: min(blocks, (p + 1) * step), by: 1) {

@@ -65,25 +65,3 @@ package struct ONNXValue: Sendable {
         return ONNXValue(shape: shape, data: moved.data, channelsLast: true)
     }
 }
-
-/// Splits element-wise work over the cores when it is large enough to pay for the threads.
-enum ParallelChunks {
-    /// Elements below which the work runs on the calling thread.
-    static let threshold = 1 << 16
-
-    static var workers: Int { max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8)) }
-
-    /// Calls `body` with disjoint ranges that cover `0..<count`, in parallel when `count`
-    /// reaches `minimum` (default ``threshold``).
-    static func run(_ count: Int, minimum: Int = threshold, _ body: (Range<Int>) -> Void) {
-        let parts = count < minimum ? 1 : workers
-        if parts == 1 { body(0 ..< count); return }
-        let step = (count + parts - 1) / parts
-        // The parts write disjoint ranges; the closure does not outlive this call.
-        nonisolated(unsafe) let work = body
-        DispatchQueue.concurrentPerform(iterations: parts) { p in
-            let lo = p * step, hi = min(count, lo + step)
-            if lo < hi { work(lo ..< hi) }
-        }
-    }
-}
