@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages named as arguments that are not installed yet (none: does
-# nothing). python3-venv is skipped when python3 already brings venv. Sourced or run by the
-# install-*-deps.sh scripts, so each stays idempotent.
+# nothing). python3-venv and python3-pip are skipped when python3 already brings venv or pip.
+# Run by install-deps.sh and the install-*-deps.sh scripts, so each stays idempotent.
 set -euo pipefail
 missing=()
 for p in "$@"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-# python3 may bring venv itself rather than Debian's python3-venv.
-if [ ${#missing[@]} -gt 0 ] && python3 -m venv --help >/dev/null 2>&1; then
-  filtered=(); for p in "${missing[@]}"; do [ "$p" = python3-venv ] || filtered+=("$p"); done
+# python3 may bring venv and pip itself rather than Debian's python3-venv and python3-pip.
+brought=()
+python3 -m venv --help >/dev/null 2>&1 && brought+=(python3-venv)
+python3 -m pip --version >/dev/null 2>&1 && brought+=(python3-pip)
+if [ ${#missing[@]} -gt 0 ] && [ ${#brought[@]} -gt 0 ]; then
+  filtered=()
+  for p in "${missing[@]}"; do [[ " ${brought[*]} " == *" $p "* ]] || filtered+=("$p"); done
   missing=("${filtered[@]+"${filtered[@]}"}")
 fi
 if [ ${#missing[@]} -gt 0 ]; then

@@ -4,15 +4,6 @@
 set -euo pipefail
 # curl: the studio's process tests send their requests with it (also as `nobody`, via setpriv).
 pkgs=(libdnnl-dev libvips-dev zlib1g-dev libsqlite3-dev pkg-config python3-pip libopencv-video-dev ffmpeg curl)
-missing=()
-for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-# pip may come from python3 itself rather than Debian's python3-pip.
-if [ ${#missing[@]} -gt 0 ] && python3 -m pip --version >/dev/null 2>&1; then
-  filtered=(); for p in "${missing[@]}"; do [ "$p" = python3-pip ] || filtered+=("$p"); done
-  missing=("${filtered[@]+"${filtered[@]}"}")
-fi
 # Video (pincel video): OpenCV's DIS flow is found through this .pc file, which Debian's
 # libopencv-video-dev lacks (libopencv-dev has one but pulls in ~120 packages).
 write_opencv_pc() {
@@ -23,10 +14,5 @@ write_opencv_pc() {
   $S mkdir -p "$(dirname "$pc")"
   printf '%s' "$want" | $S tee "$pc.tmp" >/dev/null && $S mv "$pc.tmp" "$pc"
 }
-[ ${#missing[@]} -eq 0 ] && { write_opencv_pc; exit 0; }
-SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-echo "Installing: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+bash "$(dirname "$0")/apt-install.sh" "${pkgs[@]}"
 write_opencv_pc
