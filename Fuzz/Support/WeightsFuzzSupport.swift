@@ -11,16 +11,7 @@ enum WeightsFuzz {
 
     /// Every thrown error must be a one-line ``WeightsError``; anything else is a bug.
     static func check(_ body: () throws -> Void) {
-        do {
-            try body()
-        } catch let error as WeightsError {
-            let text = error.description
-            if text.isEmpty || text.contains("\n") || text.contains("\r") {
-                fatalError("fuzz: bad error message: \(text.debugDescription)")
-            }
-        } catch {
-            fatalError("fuzz: error that is not a WeightsError: \(error)")
-        }
+        expectOneLineErrors(WeightsError.self, body)
     }
 
     static func data(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Data {

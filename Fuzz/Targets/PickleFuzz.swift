@@ -1,4 +1,4 @@
-// fuzz-sources: Sources/PincelWeights/*.swift Sources/PincelCore/Support/*.swift Sources/PincelCore/Tensor/Tensor.swift Sources/PincelCore/Network/VGG19Architecture.swift Fuzz/Support/WeightsFuzzSupport.swift
+// fuzz-sources: Sources/PincelWeights/*.swift Sources/PincelCore/Support/*.swift Sources/PincelCore/Tensor/Tensor.swift Sources/PincelCore/Network/VGG19Architecture.swift Fuzz/Support/WeightsFuzzSupport.swift Fuzz/Support/FuzzErrors.swift
 // The pickle reader and the state-dict interpreter on arbitrary bytes.
 import Foundation
 

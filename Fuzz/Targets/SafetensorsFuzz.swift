@@ -1,4 +1,4 @@
-// fuzz-sources: Sources/PincelWeights/*.swift Sources/PincelCore/Support/*.swift Sources/PincelCore/Tensor/Tensor.swift Sources/PincelCore/Network/VGG19Architecture.swift Fuzz/Support/WeightsFuzzSupport.swift
+// fuzz-sources: Sources/PincelWeights/*.swift Sources/PincelCore/Support/*.swift Sources/PincelCore/Tensor/Tensor.swift Sources/PincelCore/Network/VGG19Architecture.swift Fuzz/Support/WeightsFuzzSupport.swift Fuzz/Support/FuzzErrors.swift
 // The safetensors reader, its tensors, and the VGG19 loader on top.
 import Foundation
 
