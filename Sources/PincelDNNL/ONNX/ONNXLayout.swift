@@ -90,6 +90,19 @@ enum ONNXLayout {
         }
     }
 
+    /// For each axis of `Pad` (`pads` checked: `2 · rank` values, non-negative), the source index
+    /// of every output index, or -1 for the constant; a reflection longer than its side throws.
+    private static func padMaps(_ shape: [Int], pads: [Int], mode: String) throws -> [[Int]] {
+        let rank = shape.count
+        return try (0 ..< rank).map { a in
+            let before = pads[a], after = pads[a + rank]
+            if mode == "reflect", before > 0 || after > 0, before >= shape[a] || after >= shape[a] {
+                throw ONNXRunError.shapes("reflection Pad of \(before), \(after) on a side of \(shape[a]) (the image is too small)")
+            }
+            return (0 ..< shape[a] + before + after).map { source($0, before: before, extent: shape[a], mode: mode) ?? -1 }
+        }
+    }
+
     /// `Pad` with `pads = [begin_0, …, begin_r, end_0, …, end_r]` (non-negative) in mode
     /// `constant`, `reflect` or `edge`.
     static func pad(_ x: ONNXValue, pads: [Int], mode: String, value: Float) throws -> ONNXValue {
@@ -97,16 +110,19 @@ enum ONNXLayout {
         guard pads.count == 2 * rank, pads.allSatisfy({ $0 >= 0 }) else {
             throw ONNXRunError.shapes("Pad of \(x.shape) by \(pads)")
         }
-        for a in 0 ..< rank where mode == "reflect" && (pads[a] >= x.shape[a] || pads[a + rank] >= x.shape[a])
-            && (pads[a] > 0 || pads[a + rank] > 0) {
-            throw ONNXRunError.shapes("reflection Pad of \(pads[a]), \(pads[a + rank]) on a side of \(x.shape[a]) (the image is too small)")
-        }
-        let shape = (0 ..< rank).map { x.shape[$0] + pads[$0] + pads[$0 + rank] }
-        // For each axis, the source index of every output index (or -1 for the constant).
-        let maps: [[Int]] = (0 ..< rank).map { a in
-            (0 ..< shape[a]).map { source($0, before: pads[a], extent: x.shape[a], mode: mode) ?? -1 }
-        }
+        let maps = try padMaps(x.shape, pads: pads, mode: mode)
+        let shape = maps.map(\.count)
         return gather(x, shape: shape, maps: maps, strides: strides(x.shape), fill: value)
+    }
+
+    /// For each axis of a nearest `Resize` by `scales` (checked), the input index of every
+    /// output index: `floor(i / s)`, the output `floor(n · s)` long.
+    private static func resizeMaps(_ shape: [Int], scales: [Float]) -> [[Int]] {
+        (0 ..< shape.count).map { a in
+            (0 ..< Int((Float(shape[a]) * scales[a]).rounded(.down))).map {
+                min(Int((Float($0) / scales[a]).rounded(.down)), shape[a] - 1)
+            }
+        }
     }
 
     /// Nearest-neighbour `Resize` with `asymmetric` coordinates and `floor` rounding: output
@@ -116,10 +132,8 @@ enum ONNXLayout {
         guard scales.count == rank, scales.allSatisfy({ $0 > 0 && $0.isFinite && $0 <= 64 }) else {
             throw ONNXRunError.shapes("Resize of \(x.shape) by \(scales)")
         }
-        let shape = (0 ..< rank).map { Int((Float(x.shape[$0]) * scales[$0]).rounded(.down)) }
-        let maps: [[Int]] = (0 ..< rank).map { a in
-            (0 ..< shape[a]).map { min(Int((Float($0) / scales[a]).rounded(.down)), x.shape[a] - 1) }
-        }
+        let maps = resizeMaps(x.shape, scales: scales)
+        let shape = maps.map(\.count)
         return gather(x, shape: shape, maps: maps, strides: strides(x.shape), fill: 0)
     }
 }
@@ -152,16 +166,8 @@ extension ONNXLayout {
         guard x.channelsLast else { return try pad(x, pads: pads, mode: mode, value: value) }
         guard pads.count == 8 else { throw ONNXRunError.shapes("Pad of \(x.shape) by \(pads)") }
         if pads[0] == 0, pads[1] == 0, pads[4] == 0, pads[5] == 0, pads.allSatisfy({ $0 >= 0 }) {
-            for a in [2, 3] where mode == "reflect" && (pads[a] > 0 || pads[a + 4] > 0)
-                && (pads[a] >= x.shape[a] || pads[a + 4] >= x.shape[a]) {
-                throw ONNXRunError.shapes("reflection Pad of \(pads[a]), \(pads[a + 4]) on a side of \(x.shape[a]) (the image is too small)")
-            }
-            func map(_ a: Int) -> [Int] {
-                (0 ..< x.shape[a] + pads[a] + pads[a + 4]).map {
-                    source($0, before: pads[a], extent: x.shape[a], mode: mode) ?? -1
-                }
-            }
-            return spatialGather(x, rows: map(2), columns: map(3), fill: value)
+            let maps = try padMaps(x.shape, pads: pads, mode: mode)
+            return spatialGather(x, rows: maps[2], columns: maps[3], fill: value)
         }
         let stored = [pads[0], pads[2], pads[3], pads[1], pads[4], pads[6], pads[7], pads[5]]
         let out = try pad(ONNXValue(shape: x.storedShape, data: x.data), pads: stored, mode: mode, value: value)
@@ -173,11 +179,8 @@ extension ONNXLayout {
         guard x.channelsLast else { return try resizeNearest(x, scales: scales) }
         guard scales.count == 4 else { throw ONNXRunError.shapes("Resize of \(x.shape) by \(scales)") }
         if scales[0] == 1, scales[1] == 1, scales.allSatisfy({ $0 > 0 && $0.isFinite && $0 <= 64 }) {
-            func map(_ a: Int) -> [Int] {
-                let n = Int((Float(x.shape[a]) * scales[a]).rounded(.down))
-                return (0 ..< n).map { min(Int((Float($0) / scales[a]).rounded(.down)), x.shape[a] - 1) }
-            }
-            return spatialGather(x, rows: map(2), columns: map(3), fill: 0)
+            let maps = resizeMaps(x.shape, scales: scales)
+            return spatialGather(x, rows: maps[2], columns: maps[3], fill: 0)
         }
         let stored = [scales[0], scales[2], scales[3], scales[1]]
         let out = try resizeNearest(ONNXValue(shape: x.storedShape, data: x.data), scales: stored)
