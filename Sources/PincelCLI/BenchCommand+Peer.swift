@@ -58,7 +58,9 @@ extension BenchCommand {
                              "--threads", String(threads), "--repetitions", String(repetitions)]
         // stderr to a file: a pipe nobody reads while stdout is drained could fill and block the peer.
         let errPath = (content as NSString).deletingLastPathComponent + "/peer.err"
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        guard FileManager.default.createFile(atPath: errPath, contents: nil) else {
+            throw PeerFailure(text: OneLine.sanitize("the onnxruntime peer's log \(errPath) cannot be written"))
+        }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))

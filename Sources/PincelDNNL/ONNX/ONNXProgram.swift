@@ -71,7 +71,7 @@ package final class ONNXProgram {
             }
             let allConstant = node.inputs.allSatisfy { $0.isEmpty || constants[$0] != nil }
             if allConstant, !operation.isConvolution {
-                let values = try node.inputs.map { $0.isEmpty ? nil : constants[$0] }
+                let values = node.inputs.map { $0.isEmpty ? nil : constants[$0] }
                 let out = try operation.run(values)
                 guard out.count == node.outputs.count else { throw ONNXError.malformed("\(node.opType) outputs") }
                 for (name, value) in zip(node.outputs, out) { constants[name] = value }
